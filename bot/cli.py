@@ -1,0 +1,97 @@
+"""The command line: ``school-bot`` (or ``python -m bot``). Subcommands are click groups."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from bot.logs import setup_logging
+from bot.settings import Settings, SettingsError, load_settings
+from forms.i18n import translator
+from storage import migrate
+from storage.database import Database
+
+T = TypeVar("T")
+t = translator()
+
+
+def settings_or_exit() -> Settings:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        click.echo(t("cli-settings-error", problems=str(error)), err=True)
+        click.echo(t("cli-settings-hint"), err=True)
+        raise SystemExit(2) from None
+    setup_logging(settings.log_level, [settings.bot_token.get_secret_value()])
+    return settings
+
+
+def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def main() -> T:
+        database = Database.from_url(settings.database_url)
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(main())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """School support questionnaires bot."""
+
+
+@main.command()
+def run() -> None:
+    """Apply migrations and start the bot (long polling, or webhook if WEBHOOK_URL is set)."""
+    from bot.factory import create_application
+    from bot.runners import run as run_app
+
+    settings = settings_or_exit()
+    asyncio.run(run_app(create_application(settings)))
+    click.echo(t("cli-stopped"), err=True)
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    settings = settings_or_exit()
+    current = with_database(settings, lambda d: _upgrade(d, revision))
+    click.echo(t("cli-db-upgraded", revision=current or t("cli-db-empty")))
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION ("base" undoes all)."""
+    settings = settings_or_exit()
+    current = with_database(settings, lambda d: _downgrade(d, revision))
+    click.echo(t("cli-db-downgraded", revision=current or t("cli-db-empty")))
+
+
+@db.command("current")
+def db_current() -> None:
+    """Show the database's migration version."""
+    settings = settings_or_exit()
+    current = with_database(settings, migrate.current_revision)
+    click.echo(t("cli-db-current", revision=current or t("cli-db-empty"), head=migrate.head()))
+
+
+async def _upgrade(database: Database, revision: str) -> str | None:
+    await migrate.upgrade(database, revision)
+    return await migrate.current_revision(database)
+
+
+async def _downgrade(database: Database, revision: str) -> str | None:
+    await migrate.downgrade(database, revision)
+    return await migrate.current_revision(database)

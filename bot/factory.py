@@ -1,0 +1,105 @@
+"""The composition root: builds the bot, the storage and the dispatcher from settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from aiogram.types import BotCommand
+
+from bot.middlewares import InFlightTracker, RetryAfterMiddleware
+from bot.settings import Settings
+from forms.i18n import Translator, translator
+from handlers import setup_routers
+from storage.database import Database
+from storage.fsm import SQLStorage
+
+logger = logging.getLogger(__name__)
+COMMANDS = ("start", "help", "cancel")
+
+
+@dataclass(frozen=True)
+class Application:
+    """Everything a runner needs; built once per process (or per test)."""
+
+    settings: Settings
+    bot: Bot
+    dispatcher: Dispatcher
+    database: Database
+    tracker: InFlightTracker
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession()
+    if settings.telegram_api_url is not None:
+        base = str(settings.telegram_api_url).rstrip("/")
+        session = AiohttpSession(api=TelegramAPIServer.from_base(base))
+    session.middleware(RetryAfterMiddleware())
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def create_fsm(settings: Settings, database: Database) -> tuple[BaseStorage, BaseEventIsolation]:
+    """Redis when configured (several processes share it), else our SQL storage."""
+    if settings.redis_url:
+        storage = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
+        )
+        return storage, RedisEventIsolation(redis=storage.redis)
+    return SQLStorage(database), SimpleEventIsolation()
+
+
+def create_dispatcher(
+    settings: Settings, database: Database, tracker: InFlightTracker | None = None
+) -> Dispatcher:
+    storage, isolation = create_fsm(settings, database)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    dispatcher["settings"] = settings
+    dispatcher["db"] = database
+    dispatcher["i18n"] = translator()
+    dispatcher.update.outer_middleware(tracker or InFlightTracker())
+    dispatcher.include_router(setup_routers())
+    return dispatcher
+
+
+def create_application(settings: Settings) -> Application:
+    database = Database.from_url(settings.database_url)
+    tracker = InFlightTracker()
+    dispatcher = create_dispatcher(settings, database, tracker)
+    app = Application(settings, create_bot(settings), dispatcher, database, tracker)
+    dispatcher.startup.register(_on_startup)
+    dispatcher.shutdown.register(_on_shutdown)
+    dispatcher["app"] = app
+    return app
+
+
+def bot_commands(t: Translator) -> list[BotCommand]:
+    return [BotCommand(command=name, description=t(f"command-{name}")) for name in COMMANDS]
+
+
+async def _on_startup(bot: Bot, app: Application, i18n: Translator) -> None:
+    await bot.set_my_commands(bot_commands(i18n))
+    logger.info("bot started; commands menu set")
+
+
+async def _on_shutdown(app: Application) -> None:
+    running = app.tracker.running
+    if running:
+        logger.info("waiting for %d update(s) in progress", running)
+    if not await app.tracker.wait_idle(app.settings.shutdown_timeout):
+        logger.warning("shutdown timeout: %d update(s) left unfinished", app.tracker.running)
+    await app.dispatcher.storage.close()
+    await app.dispatcher.fsm.events_isolation.close()
+    await app.database.dispose()
+    logger.info("database closed")

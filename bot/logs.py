@@ -1,0 +1,36 @@
+"""Logging set-up. A filter removes the bot token from every record, whatever logged it."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class RedactFilter(logging.Filter):
+    """Replaces secrets in the final message text (arguments and tracebacks included)."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+            record.exc_text = None
+        for secret in self._secrets:
+            message = message.replace(secret, "<hidden>")
+        record.msg, record.args = message, None
+        return True
+
+
+def setup_logging(level: str, secrets: list[str]) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(RedactFilter(secrets))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # aiogram logs every handled update at INFO; that is noise at scale, not an event.
+    logging.getLogger("aiogram.event").setLevel(max(logging.getLevelName(level), logging.WARNING))

@@ -1,0 +1,82 @@
+"""Middlewares of the dispatcher and of the Bot API session."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import TelegramObject
+
+logger = logging.getLogger(__name__)
+
+
+class InFlightTracker(BaseMiddleware):
+    """Counts updates being handled, so shutdown can wait for them to finish."""
+
+    def __init__(self) -> None:
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        self._running += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self._running -= 1
+            if self._running == 0:
+                self._idle.set()
+
+    @property
+    def running(self) -> int:
+        return self._running
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """True when every update finished within the timeout."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+
+class RetryAfterMiddleware(BaseRequestMiddleware):
+    """Waits as Telegram asks (HTTP 429) and sends again, a bounded number of times."""
+
+    def __init__(self, attempts: int = 3, max_wait: float = 60.0) -> None:
+        self._attempts = attempts
+        self._max_wait = max_wait
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Any:
+        for attempt in range(1, self._attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as error:
+                if attempt == self._attempts or error.retry_after > self._max_wait:
+                    raise
+                logger.warning(
+                    "%s: flood control, retrying in %s s", method.__api_method__, error.retry_after
+                )
+                await asyncio.sleep(error.retry_after)
+        raise AssertionError("unreachable")

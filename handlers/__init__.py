@@ -1,0 +1,20 @@
+"""Thin aiogram adapters. ``setup_routers()`` builds a fresh router tree on every call."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from handlers import common, errors, fallback, groups
+from handlers.filters import PrivateChat
+
+
+def setup_routers() -> Router:
+    """The routers in the order they are asked: groups, features, fallback; errors."""
+    root = Router(name="root")
+    root.include_router(groups.setup())
+    private = Router(name="private")
+    private.message.filter(PrivateChat())
+    private.callback_query.filter(PrivateChat())
+    private.include_routers(common.setup(), fallback.setup())
+    root.include_routers(private, errors.setup())
+    return root

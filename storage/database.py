@@ -1,0 +1,97 @@
+"""The engine and the unit of work.
+
+SQLite follows SQLAlchemy's recipe for pysqlite/aiosqlite: the driver's own transaction
+handling is switched off and SQLAlchemy emits BEGIN itself. Write transactions use
+``BEGIN IMMEDIATE`` so two writers queue on ``busy_timeout`` instead of failing when a
+read snapshot would have to be upgraded; reads stay deferred and never block (WAL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from storage.repositories import UnitOfWork
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",  # durable in WAL mode up to the last checkpointed commit
+    "PRAGMA busy_timeout=10000",
+)
+_READ_ONLY = "school_bot_read_only"
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """An engine for SQLite (file created with its folder) or PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database, echo)
+    # Statement parameters may hold personal data: keep them out of error messages and logs.
+    return create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str, database: str | None, echo: bool) -> AsyncEngine:
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, echo=echo, hide_parameters=True)
+    event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+    event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    read_only = connection.get_execution_options().get(_READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+class Database:
+    """Hands out units of work; the one place where transactions begin and commit."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        return cls(create_engine(url))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[UnitOfWork]:
+        """A write transaction: commits when the block ends, rolls back on an exception."""
+        async with self.engine.begin() as connection:
+            yield UnitOfWork(connection)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[UnitOfWork]:
+        """A read-only snapshot; never blocks writers."""
+        async with self.engine.connect() as plain:
+            connection = await plain.execution_options(**{_READ_ONLY: True})
+            async with connection.begin():
+                yield UnitOfWork(connection)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A raw write transaction, for the storage's own machinery (FSM, migrations)."""
+        async with self.engine.begin() as connection:
+            yield connection
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

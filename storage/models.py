@@ -1,0 +1,175 @@
+"""Tables. Declared with the ORM for Alembic; queried with Core in the repositories."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import BigId, UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Role(enum.StrEnum):
+    admin = "admin"
+    coordinator = "coordinator"
+    consultant = "consultant"
+    respondent = "respondent"
+
+
+class SubmissionStatus(enum.StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+
+
+def _enum(cls: type[enum.StrEnum]) -> Enum:
+    # Stored as VARCHAR with the values; no native ENUM type, so migrations stay simple.
+    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(128))
+    last_name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.respondent)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(512))
+    short_name: Mapped[str] = mapped_column(String(255))
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+    )
+    low_results: Mapped[bool] = mapped_column(Boolean, default=False)
+    difficult_conditions: Mapped[bool] = mapped_column(Boolean, default=False)
+    partner: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class FormVersion(Base):
+    """One definition of a form; a changed definition (new fingerprint) is a new version."""
+
+    __tablename__ = "form_versions"
+    __table_args__ = (
+        UniqueConstraint("form_id", "version"),
+        UniqueConstraint("form_id", "fingerprint"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(255))
+    definition: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (
+        # At most one unfinished questionnaire per person and form version.
+        Index(
+            "uq_submissions_one_draft",
+            "form_version_id",
+            "respondent_id",
+            unique=True,
+            sqlite_where=text("status = 'draft'"),
+            postgresql_where=text("status = 'draft'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    form_version_id: Mapped[int] = mapped_column(
+        ForeignKey("form_versions.id", ondelete="RESTRICT"), index=True
+    )
+    respondent_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[SubmissionStatus] = mapped_column(
+        _enum(SubmissionStatus), default=SubmissionStatus.draft
+    )
+    period: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None]
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("submission_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FSMRecord(Base):
+    """aiogram FSM state and data of one conversation key (see storage.fsm)."""
+
+    __tablename__ = "fsm_states"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(255))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+__all__ = [
+    "Answer",
+    "Base",
+    "FSMRecord",
+    "FormVersion",
+    "Municipality",
+    "Role",
+    "School",
+    "Submission",
+    "SubmissionStatus",
+    "User",
+]

@@ -1,0 +1,56 @@
+"""Users: the people who write to the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.dto import UserDTO
+from storage.models import Role, User
+from storage.types import utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramProfile:
+    """What Telegram tells about a user; the handlers build it from ``aiogram.types.User``."""
+
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language: str | None = None
+
+
+class UserRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, user_id: int) -> UserDTO | None:
+        query = select(User.__table__).where(User.id == user_id)
+        row = (await self._connection.execute(query)).first()
+        return None if row is None else UserDTO(**row._mapping)
+
+    async def save_profile(self, profile: TelegramProfile, *, role: Role | None = None) -> UserDTO:
+        """Create the user or refresh their Telegram profile; the role changes only when given."""
+        values = {
+            "first_name": profile.first_name[:128],
+            "last_name": profile.last_name[:128] if profile.last_name else None,
+            "username": profile.username,
+            "language": profile.language,
+        }
+        if role is not None:
+            values["role"] = role
+        updated = await self._connection.execute(
+            update(User).where(User.id == profile.id).values(**values)
+        )
+        if updated.rowcount == 0:
+            await self._connection.execute(
+                insert(User).values(
+                    id=profile.id, role=role or Role.respondent, created_at=utcnow(), **values
+                )
+            )
+        user = await self.get(profile.id)
+        assert user is not None
+        return user
