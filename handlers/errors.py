@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from contextlib import suppress
 
 from aiogram import Router
@@ -26,11 +27,17 @@ async def on_error(event: ErrorEvent, i18n: Translator) -> bool:
     if isinstance(error, TelegramForbiddenError):
         logger.info("update %s: the user blocked the bot or left the chat", update_id)
         return True
-    # Only the type and the traceback: exception texts may carry what the user typed.
-    logger.error("update %s failed with %s", update_id, type(error).__name__, exc_info=error)
+    logger.error(
+        "update %s failed with %s\n%s", update_id, type(error).__name__, _stack(error)
+    )
     with suppress(TelegramAPIError):
         await _apologise(event, i18n("error-apology"))
     return True
+
+
+def _stack(error: BaseException) -> str:
+    """Where it failed, without the exception's text: that may carry what the user typed."""
+    return "".join(traceback.format_tb(error.__traceback__)).rstrip()
 
 
 async def _apologise(event: ErrorEvent, text: str) -> None:

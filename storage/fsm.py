@@ -8,6 +8,7 @@ processes use Redis instead (see bot.factory).
 
 from __future__ import annotations
 
+import copy
 import json
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -57,7 +58,7 @@ class SQLStorage(BaseStorage):
         await self._write(key, (state, dict(data)))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        return dict((await self._entry(key))[1])
+        return copy.deepcopy((await self._entry(key))[1])
 
     async def close(self) -> None:
         self._cache.clear()

@@ -1,0 +1,87 @@
+"""The engine, the unit of work and the user repository, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+
+from storage.database import Database
+from storage.models import Role, User
+from storage.repositories.users import TelegramProfile
+
+
+async def test_sqlite_file_and_folder_are_created_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "folder" / "bot.db"
+    database = Database.from_url(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with database.read() as uow:
+            mode = (await uow.connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
+            keys = (await uow.connection.exec_driver_sql("PRAGMA foreign_keys")).scalar()
+    finally:
+        await database.dispose()
+    assert path.exists()
+    assert (mode, keys) == ("wal", 1)
+
+
+async def test_save_profile_creates_then_updates(database: Database) -> None:
+    profile = TelegramProfile(id=2**40, first_name="Ирина", username="irina", language="ru")
+    async with database.transaction() as uow:
+        created = await uow.users.save_profile(profile)
+    async with database.transaction() as uow:
+        renamed = await uow.users.save_profile(
+            TelegramProfile(id=2**40, first_name="Ирина П."), role=Role.coordinator
+        )
+    assert created.id == 2**40  # Telegram ids need 64 bits
+    assert created.role is Role.respondent
+    assert renamed.first_name == "Ирина П."
+    assert renamed.role is Role.coordinator
+    assert renamed.created_at == created.created_at
+    assert renamed.created_at.tzinfo is UTC
+
+
+async def test_times_come_back_in_utc(database: Database) -> None:
+    async with database.transaction() as uow:
+        saved = await uow.users.save_profile(TelegramProfile(id=5, first_name="Пётр"))
+    assert saved.created_at.tzinfo is UTC
+    assert abs((datetime.now(UTC) - saved.created_at).total_seconds()) < 60
+
+
+async def test_a_failed_unit_of_work_leaves_nothing(database: Database) -> None:
+    async with database.transaction() as uow:
+        await uow.users.save_profile(TelegramProfile(id=1, first_name="А"))
+    with pytest.raises(IntegrityError):
+        async with database.transaction() as uow:
+            await uow.users.save_profile(TelegramProfile(id=2, first_name="Б"))
+            await uow.connection.execute(text("INSERT INTO users (id) VALUES (1)"))
+    async with database.read() as uow:
+        assert await uow.users.get(2) is None
+        assert await uow.users.get(1) is not None
+
+
+async def test_concurrent_writers_queue_instead_of_failing(database: Database) -> None:
+    async def write(user_id: int) -> None:
+        async with database.transaction() as uow:
+            await uow.users.get(user_id)  # a read first: the upgrade to a write must not fail
+            await uow.users.save_profile(TelegramProfile(id=user_id, first_name="Учитель"))
+
+    await asyncio.gather(*(write(n) for n in range(1, 41)))
+    async with database.read() as uow:
+        count = (await uow.connection.execute(select(func.count()).select_from(User))).scalar()
+    assert count == 40
+
+
+async def test_errors_do_not_carry_statement_parameters(database: Database) -> None:
+    async with database.transaction() as uow:
+        await uow.users.save_profile(TelegramProfile(id=1, first_name="А"))
+    with pytest.raises(IntegrityError) as caught:
+        async with database.transaction() as uow:
+            await uow.connection.execute(
+                User.__table__.insert().values(id=1, first_name="Секретова", role="respondent",
+                                               created_at=datetime.now(UTC))
+            )
+    assert "Секретова" not in str(caught.value)
