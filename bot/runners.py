@@ -6,8 +6,8 @@ import asyncio
 import logging
 import signal
 
-from aiohttp import web
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 
 from bot.factory import Application
 from storage.migrate import upgrade
@@ -35,10 +35,8 @@ async def run_polling(app: Application) -> None:
 
 async def run_webhook(app: Application) -> None:
     settings = app.settings
-    assert settings.webhook_url is not None and settings.webhook_secret is not None
     web_app = web.Application()
-    secret = settings.webhook_secret.get_secret_value()
-    handler = SimpleRequestHandler(app.dispatcher, app.bot, secret_token=secret)
+    handler = SimpleRequestHandler(app.dispatcher, app.bot, secret_token=settings.secret_token())
     handler.register(web_app, path=settings.webhook_path)
     setup_application(web_app, app.dispatcher, bot=app.bot)
     web_app.on_startup.append(lambda _: _set_webhook(app))
@@ -52,11 +50,9 @@ async def run_webhook(app: Application) -> None:
 
 async def _set_webhook(app: Application) -> None:
     settings = app.settings
-    assert settings.webhook_url is not None and settings.webhook_secret is not None
-    url = str(settings.webhook_url).rstrip("/") + settings.webhook_path
     await app.bot.set_webhook(
-        url,
-        secret_token=settings.webhook_secret.get_secret_value(),
+        settings.webhook_endpoint(),
+        secret_token=settings.secret_token(),
         allowed_updates=app.dispatcher.resolve_used_update_types(),
     )
 

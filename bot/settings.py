@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -92,13 +91,16 @@ class Settings(BaseSettings):
     def uses_webhook(self) -> bool:
         return self.webhook_url is not None
 
-    def sqlite_path(self) -> Path | None:
-        """The database file when the URL names an SQLite file, else None."""
-        prefix = "sqlite+aiosqlite:///"
-        if not self.database_url.startswith(prefix):
-            return None
-        path = self.database_url.removeprefix(prefix).split("?", 1)[0]
-        return None if path in ("", ":memory:") else Path(path)
+    def webhook_endpoint(self) -> str:
+        """The full public address Telegram posts updates to."""
+        if self.webhook_url is None:
+            raise SettingsError("WEBHOOK_URL is not set")
+        return str(self.webhook_url).rstrip("/") + self.webhook_path
+
+    def secret_token(self) -> str:
+        if self.webhook_secret is None:
+            raise SettingsError("WEBHOOK_SECRET is not set")
+        return self.webhook_secret.get_secret_value()
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -27,9 +27,7 @@ async def on_error(event: ErrorEvent, i18n: Translator) -> bool:
     if isinstance(error, TelegramForbiddenError):
         logger.info("update %s: the user blocked the bot or left the chat", update_id)
         return True
-    logger.error(
-        "update %s failed with %s\n%s", update_id, type(error).__name__, _stack(error)
-    )
+    logger.error("update %s failed with %s\n%s", update_id, type(error).__name__, _stack(error))
     with suppress(TelegramAPIError):
         await _apologise(event, i18n("error-apology"))
     return True

@@ -55,8 +55,13 @@ def message(
 
 def sticker(sender: User | None = None) -> Update:
     item = Sticker(
-        file_id="st1", file_unique_id="stu1", type="regular", width=512, height=512,
-        is_animated=False, is_video=False,
+        file_id="st1",
+        file_unique_id="stu1",
+        type="regular",
+        width=512,
+        height=512,
+        is_animated=False,
+        is_video=False,
     )
     return message(None, sender=sender, sticker=item)
 
@@ -64,7 +69,8 @@ def sticker(sender: User | None = None) -> Update:
 def contact(phone: str, sender: User | None = None) -> Update:
     sender = sender or user()
     return message(
-        None, sender=sender,
+        None,
+        sender=sender,
         contact=Contact(phone_number=phone, first_name=sender.first_name, user_id=sender.id),
     )
 

@@ -63,7 +63,9 @@ async def test_help_command_and_help_button_show_the_same_help(
     assert len(bot.session.of_type(AnswerCallbackQuery)) == 1
 
 
-async def test_cancel_without_a_conversation_says_so(dispatcher: Dispatcher, bot: MockedBot) -> None:
+async def test_cancel_without_a_conversation_says_so(
+    dispatcher: Dispatcher, bot: MockedBot
+) -> None:
     await dispatcher.feed_update(bot, updates.message("/cancel"))
     assert bot.session.last_text() == t("cancel-nothing")
 
@@ -97,7 +99,9 @@ async def test_unknown_text_points_to_the_menu(dispatcher: Dispatcher, bot: Mock
     assert bot.session.last_text() == t("unknown-message")
 
 
-async def test_a_sticker_gets_the_same_polite_pointer(dispatcher: Dispatcher, bot: MockedBot) -> None:
+async def test_a_sticker_gets_the_same_polite_pointer(
+    dispatcher: Dispatcher, bot: MockedBot
+) -> None:
     await dispatcher.feed_update(bot, updates.sticker())
     assert bot.session.last_text() == t("unknown-message")
 

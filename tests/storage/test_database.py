@@ -81,7 +81,8 @@ async def test_errors_do_not_carry_statement_parameters(database: Database) -> N
     with pytest.raises(IntegrityError) as caught:
         async with database.transaction() as uow:
             await uow.connection.execute(
-                User.__table__.insert().values(id=1, first_name="Секретова", role="respondent",
-                                               created_at=datetime.now(UTC))
+                User.__table__.insert().values(
+                    id=1, first_name="Секретова", role="respondent", created_at=datetime.now(UTC)
+                )
             )
     assert "Секретова" not in str(caught.value)

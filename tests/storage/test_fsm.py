@@ -110,7 +110,10 @@ async def test_a_conversation_continues_in_a_fresh_dispatcher(
 
     second = create_dispatcher(settings, sqlite_db)
     await second.feed_update(bot, updates.message("/cancel"))
-    assert bot.session.last_text() == "Действие прервано. Сохранённые ответы остались, к ним можно вернуться из главного меню."
+    assert (
+        bot.session.last_text()
+        == "Действие прервано. Сохранённые ответы остались, к ним можно вернуться из главного меню."
+    )
     assert await second.storage.get_state(key) is None
 
 
@@ -128,6 +131,8 @@ async def test_redis_url_selects_redis_storage_and_isolation(
         await storage.close()
 
 
-async def test_without_redis_the_sql_storage_is_used(settings: Settings, sqlite_db: Database) -> None:
+async def test_without_redis_the_sql_storage_is_used(
+    settings: Settings, sqlite_db: Database
+) -> None:
     dispatcher: Dispatcher = create_dispatcher(settings, sqlite_db)
     assert isinstance(dispatcher.storage, SQLStorage)

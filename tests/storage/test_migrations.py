@@ -78,11 +78,13 @@ async def test_head_matches_the_models(empty_database: Database) -> None:
 async def test_partial_unique_index_allows_one_draft_only(empty_database: Database) -> None:
     await migrate.upgrade(empty_database)
     insert_version = text(
-        "INSERT INTO form_versions (id, form_id, version, fingerprint, title, definition, created_at)"
+        "INSERT INTO form_versions"
+        " (id, form_id, version, fingerprint, title, definition, created_at)"
         " VALUES (1, 'f', 1, 'x', 't', '{}', CURRENT_TIMESTAMP)"
     )
     insert_user = text(
-        "INSERT INTO users (id, first_name, role, created_at) VALUES (1, 'A', 'respondent', CURRENT_TIMESTAMP)"
+        "INSERT INTO users (id, first_name, role, created_at)"
+        " VALUES (1, 'A', 'respondent', CURRENT_TIMESTAMP)"
     )
     insert_submission = text(
         "INSERT INTO submissions (form_version_id, respondent_id, status, created_at, updated_at)"
@@ -94,6 +96,6 @@ async def test_partial_unique_index_allows_one_draft_only(empty_database: Databa
         await connection.execute(insert_submission, {"status": "submitted"})
         await connection.execute(insert_submission, {"status": "submitted"})
         await connection.execute(insert_submission, {"status": "draft"})
-    with pytest.raises(Exception, match="(?i)unique"):
+    with pytest.raises(Exception, match=r"(?i)unique"):
         async with empty_database.connection() as connection:
             await connection.execute(insert_submission, {"status": "draft"})

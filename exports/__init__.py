@@ -1,0 +1,4 @@
+"""openpyxl registers and summaries built from plain rows and the form schema.
+
+Never sees a Bot or a database session (checked by import-linter).
+"""

@@ -1,0 +1,105 @@
+"""Settings fail fast with one readable line; the CLI manages the database."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.logs import RedactFilter
+from bot.settings import SettingsError, load_settings
+from tests.mocked_bot import TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.endswith("_URL") and k != "BOT_TOKEN"}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**clean, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_missing_token_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    with pytest.raises(SettingsError, match=r"^BOT_TOKEN is not set$"):
+        load_settings(_env_file=None)
+
+
+@pytest.mark.parametrize(
+    "token", ["abc", "123:short", "not a token:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]
+)
+def test_a_malformed_token_is_refused_without_echoing_it(token: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(_env_file=None, bot_token=token)
+    assert str(caught.value).startswith("BOT_TOKEN")
+    assert token not in str(caught.value)
+
+
+def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("ADMIN_IDS", "101, 202 303")
+    monkeypatch.setenv("TIMEZONE", "Asia/Yekaterinburg")
+    settings = load_settings(_env_file=None)
+    assert settings.admin_ids == {101, 202, 303}
+    assert settings.zone.key == "Asia/Yekaterinburg"
+    assert settings.database_url.startswith("sqlite+aiosqlite:///./data/")
+    assert not settings.uses_webhook
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("timezone", "Mars/Olympus", "TIMEZONE"),
+        ("webhook_url", "https://bot.example.org", "WEBHOOK_SECRET"),
+        ("webhook_port", "0", "WEBHOOK_PORT"),
+        ("log_level", "LOUD", "LOG_LEVEL"),
+    ],
+)
+def test_bad_settings_name_the_variable(field: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(_env_file=None, bot_token=TOKEN, **{field: value})
+
+
+def test_the_token_never_reaches_the_log_output() -> None:
+    record = logging.LogRecord(
+        "aiohttp", logging.ERROR, __file__, 1, "POST https://api/bot%s/getMe failed", (TOKEN,), None
+    )
+    try:
+        raise ValueError(f"url https://api.telegram.org/bot{TOKEN}/getUpdates")
+    except ValueError:
+        record.exc_info = sys.exc_info()
+    RedactFilter([TOKEN]).filter(record)
+    text = logging.Formatter().format(record)
+    assert TOKEN not in text
+    assert "bot<hidden>/getMe" in text
+    assert "bot<hidden>/getUpdates" in text
+
+
+def test_run_without_a_token_prints_one_line_and_no_traceback(tmp_path: Path) -> None:
+    result = cli("run", env={}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == "Не удалось прочитать настройки: BOT_TOKEN is not set"
+
+
+def test_db_upgrade_creates_the_sqlite_file_and_reports_the_version(tmp_path: Path) -> None:
+    env = {"BOT_TOKEN": TOKEN, "LOG_LEVEL": "WARNING"}
+    upgraded = cli("db", "upgrade", env=env, cwd=tmp_path)
+    current = cli("db", "current", env=env, cwd=tmp_path)
+    down = cli("db", "downgrade", "base", env=env, cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert (tmp_path / "data" / "bot.db").exists()
+    assert "обновлена до версии 0001" in upgraded.stdout
+    assert "Версия базы данных: 0001. Последняя версия: 0001." in current.stdout
+    assert "база данных пуста" in down.stdout
