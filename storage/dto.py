@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from storage.models import Role
+from storage.models import Role, SubmissionStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,3 +18,58 @@ class UserDTO:
     language: str | None
     role: Role
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FormVersionDTO:
+    id: int
+    form_id: str
+    version: int
+    fingerprint: str
+    title: str
+    definition: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionDTO:
+    id: int
+    form_version_id: int
+    respondent_id: int
+    status: SubmissionStatus
+    period: str | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftDTO:
+    """An unfinished questionnaire, for «Продолжить»."""
+
+    submission_id: int
+    form_id: str
+    form_version_id: int
+    title: str
+    answered: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MunicipalityDTO:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolDTO:
+    id: int
+    code: str
+    name: str
+    short_name: str
+    municipality_id: int
+    municipality_name: str
+    low_results: bool
+    difficult_conditions: bool
+    partner: bool

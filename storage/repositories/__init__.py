@@ -6,6 +6,9 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.repositories.forms import FormRepository
+from storage.repositories.schools import SchoolRepository
+from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.users import UserRepository
 
 
@@ -19,5 +22,23 @@ class UnitOfWork:
     def users(self) -> UserRepository:
         return UserRepository(self.connection)
 
+    @cached_property
+    def forms(self) -> FormRepository:
+        return FormRepository(self.connection)
 
-__all__ = ["UnitOfWork", "UserRepository"]
+    @cached_property
+    def submissions(self) -> SubmissionRepository:
+        return SubmissionRepository(self.connection)
+
+    @cached_property
+    def schools(self) -> SchoolRepository:
+        return SchoolRepository(self.connection)
+
+
+__all__ = [
+    "FormRepository",
+    "SchoolRepository",
+    "SubmissionRepository",
+    "UnitOfWork",
+    "UserRepository",
+]

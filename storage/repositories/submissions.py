@@ -1,0 +1,148 @@
+"""Submissions and their answers. Where a person is in a form follows from the answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.dto import DraftDTO, SubmissionDTO
+from storage.models import Answer, FormVersion, Submission, SubmissionStatus
+from storage.types import utcnow
+
+_COLUMNS = select(Submission.__table__)
+
+
+class SubmissionRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def get(self, submission_id: int) -> SubmissionDTO | None:
+        row = (
+            await self._connection.execute(_COLUMNS.where(Submission.id == submission_id))
+        ).first()
+        return None if row is None else SubmissionDTO(**row._mapping)
+
+    async def draft_of(self, form_version_id: int, respondent_id: int) -> SubmissionDTO | None:
+        query = _COLUMNS.where(
+            Submission.form_version_id == form_version_id,
+            Submission.respondent_id == respondent_id,
+            Submission.status == SubmissionStatus.draft,
+        )
+        row = (await self._connection.execute(query)).first()
+        return None if row is None else SubmissionDTO(**row._mapping)
+
+    async def open_draft(
+        self, form_version_id: int, respondent_id: int, period: str | None = None
+    ) -> SubmissionDTO:
+        """The person's unfinished submission of this version, or a new one."""
+        existing = await self.draft_of(form_version_id, respondent_id)
+        if existing is not None:
+            return existing
+        now = utcnow()
+        result = await self._connection.execute(
+            insert(Submission)
+            .values(
+                form_version_id=form_version_id,
+                respondent_id=respondent_id,
+                status=SubmissionStatus.draft,
+                period=period,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(Submission.id)
+        )
+        created = await self.get(result.scalar_one())
+        assert created is not None
+        return created
+
+    async def drafts(self, respondent_id: int) -> list[DraftDTO]:
+        """Unfinished questionnaires of a person, newest first."""
+        answered = (
+            select(func.count(Answer.id))
+            .where(Answer.submission_id == Submission.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(
+                Submission.id,
+                FormVersion.form_id,
+                FormVersion.id,
+                FormVersion.title,
+                answered,
+                Submission.created_at,
+            )
+            .join(FormVersion, FormVersion.id == Submission.form_version_id)
+            .where(
+                Submission.respondent_id == respondent_id,
+                Submission.status == SubmissionStatus.draft,
+            )
+            .order_by(Submission.created_at.desc(), Submission.id.desc())
+        )
+        return [DraftDTO(*row) for row in await self._connection.execute(query)]
+
+    async def count_submitted(self, form_id: str, respondent_id: int) -> int:
+        query = (
+            select(func.count(Submission.id))
+            .join(FormVersion, FormVersion.id == Submission.form_version_id)
+            .where(
+                FormVersion.form_id == form_id,
+                Submission.respondent_id == respondent_id,
+                Submission.status == SubmissionStatus.submitted,
+            )
+        )
+        return int((await self._connection.execute(query)).scalar_one())
+
+    async def answers(self, submission_id: int) -> dict[str, Any]:
+        query = select(Answer.question_id, Answer.value).where(
+            Answer.submission_id == submission_id
+        )
+        return {row.question_id: row.value for row in await self._connection.execute(query)}
+
+    async def save_answer(self, submission_id: int, question_id: str, value: Any) -> None:
+        """Insert or replace one answer: UPDATE, then INSERT (no dialect-specific upsert)."""
+        now = utcnow()
+        changed = await self._connection.execute(
+            update(Answer)
+            .where(Answer.submission_id == submission_id, Answer.question_id == question_id)
+            .values(value=value, answered_at=now)
+        )
+        if changed.rowcount == 0:
+            await self._connection.execute(
+                insert(Answer).values(
+                    submission_id=submission_id,
+                    question_id=question_id,
+                    value=value,
+                    answered_at=now,
+                )
+            )
+
+    async def delete_answers(self, submission_id: int, question_ids: Iterable[str]) -> None:
+        ids = list(question_ids)
+        if ids:
+            await self._connection.execute(
+                delete(Answer).where(
+                    Answer.submission_id == submission_id, Answer.question_id.in_(ids)
+                )
+            )
+
+    async def submit(self, submission_id: int) -> bool:
+        """Mark a draft submitted. False when it was not a draft (a second tap, a stale button)."""
+        now = utcnow()
+        result = await self._connection.execute(
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.status == SubmissionStatus.draft)
+            .values(status=SubmissionStatus.submitted, submitted_at=now, updated_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def discard(self, submission_id: int) -> bool:
+        """Delete an unfinished submission with its answers."""
+        result = await self._connection.execute(
+            delete(Submission).where(
+                Submission.id == submission_id, Submission.status == SubmissionStatus.draft
+            )
+        )
+        return bool(result.rowcount)
