@@ -911,6 +911,7 @@ class FakeBotAPI:
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._blocked: set[int] = set()
         self._faults: defaultdict[str, deque[int]] = defaultdict(deque)
+        self._holds: dict[str, tuple[asyncio.Event, asyncio.Event]] = {}
         self._handlers = self._handler_table()
         self._canonical = {name.lower(): name for name in self._handlers}
 
@@ -962,6 +963,16 @@ class FakeBotAPI:
     def fail_next(self, method: str, retry_after: int = 1) -> None:
         """The next call of ``method`` fails with 429 Too Many Requests (calls stack up)."""
         self._faults[method.lower()].append(retry_after)
+
+    def hold(self, method: str) -> tuple[asyncio.Event, asyncio.Event]:
+        """The next call of ``method`` waits until the test sets the returned ``release``.
+
+        Returns ``(arrived, release)``: ``arrived`` is set when the call comes in, so a test
+        can act while the bot is in the middle of an update (e.g. send SIGTERM).
+        """
+        gate = (asyncio.Event(), asyncio.Event())
+        self._holds[method.lower()] = gate
+        return gate
 
     def open_chat(self, who: FakeUser | FakeChat) -> None:
         """Make a chat known to the bot without a message in it (user pressed Start long ago)."""
@@ -1334,6 +1345,10 @@ class FakeBotAPI:
         if handler is None:
             self.unexpected_calls.append(call)
             raise ApiError(404, "Not Found")
+        gate = self._holds.pop(name.lower(), None)
+        if gate is not None:
+            gate[0].set()
+            await gate[1].wait()
         if self._faults[name.lower()]:
             retry_after = self._faults[name.lower()].popleft()
             raise ApiError(
