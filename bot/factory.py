@@ -18,7 +18,11 @@ from aiogram.types import BotCommand
 from bot.middlewares import InFlightTracker, RetryAfterMiddleware
 from bot.settings import Settings
 from forms.i18n import Translator, translator
+from forms.problems import problem_text
 from handlers import setup_routers
+from handlers.clock import Clock
+from handlers.dialog.flow import Dialogs
+from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.fsm import SQLStorage
 
@@ -65,12 +69,24 @@ def create_dispatcher(
 ) -> Dispatcher:
     storage, isolation = create_fsm(settings, database)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    t, clock, catalog = translator(), Clock(settings.zone), FormCatalog(database)
     dispatcher["settings"] = settings
     dispatcher["db"] = database
-    dispatcher["i18n"] = translator()
+    dispatcher["i18n"] = t
+    dispatcher["clock"] = clock
+    dispatcher["catalog"] = catalog
+    dispatcher["dialogs"] = Dialogs(database, catalog, t, clock)
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
     dispatcher.include_router(setup_routers())
+    dispatcher.startup.register(load_forms)
     return dispatcher
+
+
+async def load_forms(catalog: FormCatalog, settings: Settings, i18n: Translator) -> None:
+    """Registers every form file; a broken one is logged with its problems and skipped."""
+    for error in await catalog.load(settings.form_folders()):
+        problems = "\n".join(problem_text(problem, i18n) for problem in error.problems)
+        logger.error("form file refused:\n%s", problems)
 
 
 def create_application(settings: Settings) -> Application:
@@ -80,7 +96,7 @@ def create_application(settings: Settings) -> Application:
     app = Application(settings, create_bot(settings), dispatcher, database, tracker)
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
-    dispatcher["app"] = app
+    dispatcher["application"] = app
     return app
 
 
@@ -88,12 +104,13 @@ def bot_commands(t: Translator) -> list[BotCommand]:
     return [BotCommand(command=name, description=t(f"command-{name}")) for name in COMMANDS]
 
 
-async def _on_startup(bot: Bot, app: Application, i18n: Translator) -> None:
+async def _on_startup(bot: Bot, i18n: Translator) -> None:
     await bot.set_my_commands(bot_commands(i18n))
     logger.info("bot started; commands menu set")
 
 
-async def _on_shutdown(app: Application) -> None:
+async def _on_shutdown(application: Application) -> None:
+    app = application
     running = app.tracker.running
     if running:
         logger.info("waiting for %d update(s) in progress", running)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +17,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+import forms
+
+LIBRARY = Path(forms.__file__).resolve().parent / "library"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.db"
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -43,6 +47,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/telegram/webhook"
     shutdown_timeout: float = Field(default=20.0, gt=0)
+    forms_dir: Path | None = None
 
     @field_validator("bot_token")
     @classmethod
@@ -56,6 +61,13 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(int(part) for part in re.split(r"[,\s]+", value.strip()) if part)
+        return value
+
+    @field_validator("forms_dir")
+    @classmethod
+    def _folder_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder")
         return value
 
     @field_validator("timezone")
@@ -90,6 +102,10 @@ class Settings(BaseSettings):
     @property
     def uses_webhook(self) -> bool:
         return self.webhook_url is not None
+
+    def form_folders(self) -> list[Path]:
+        """The built-in forms, then the coordinators' own folder (a later file wins by id)."""
+        return [LIBRARY] if self.forms_dir is None else [LIBRARY, self.forms_dir]
 
     def webhook_endpoint(self) -> str:
         """The full public address Telegram posts updates to."""

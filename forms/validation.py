@@ -453,3 +453,28 @@ _CHECKS: dict[type[Any], Callable[[Any, RawAnswer, _Context], Outcome]] = {
     FileQuestion: _file_answer,
     NoteQuestion: _note,
 }
+
+
+# --- what a question expects --------------------------------------------------------------
+
+_EXPECTED: dict[type[Any], str] = {
+    TextQuestion: "answer-expected-text",
+    IntegerQuestion: "answer-expected-integer",
+    DecimalQuestion: "answer-expected-decimal",
+    SingleChoiceQuestion: "answer-expected-button",
+    MultipleChoiceQuestion: "answer-expected-selection",
+    YesNoQuestion: "answer-expected-yes-no",
+    RatingQuestion: "answer-expected-button",
+    DateQuestion: "answer-expected-date",
+    PhoneQuestion: "answer-expected-phone",
+    EmailQuestion: "answer-expected-email",
+    SchoolQuestion: "answer-expected-school",
+    NoteQuestion: "answer-expected-next",
+}
+
+
+def expected(question: Question) -> Rejected:
+    """The answer to a message of a kind no question takes (a sticker, a voice message…)."""
+    if isinstance(question, FileQuestion):
+        return overridden(question, reject("answer-expected-file", kind=_kinds_word(question)))
+    return overridden(question, reject(_EXPECTED[type(question)]))

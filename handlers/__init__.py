@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, errors, fallback, groups
+from handlers import common, dialog, errors, fallback, groups
 from handlers.filters import PrivateChat
 
 
@@ -15,6 +15,6 @@ def setup_routers() -> Router:
     private = Router(name="private")
     private.message.filter(PrivateChat())
     private.callback_query.filter(PrivateChat())
-    private.include_routers(common.setup(), fallback.setup())
+    private.include_routers(common.setup(), dialog.setup(), fallback.setup())
     root.include_routers(private, errors.setup())
     return root

@@ -9,6 +9,7 @@ from aiogram.filters.callback_data import CallbackData
 
 class MenuAction(StrEnum):
     help = "h"
+    forms = "f"
 
 
 class MenuCallback(CallbackData, prefix="m1"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
@@ -11,8 +11,8 @@ from aiogram.utils.text_decorations import html_decoration
 from forms.i18n import Translator
 from handlers.callbacks import MenuAction, MenuCallback
 from handlers.keyboards import main_menu
+from handlers.profiles import profile_of
 from storage.database import Database
-from storage.repositories.users import TelegramProfile
 
 
 def setup() -> Router:
@@ -20,34 +20,30 @@ def setup() -> Router:
     router.message.register(start, CommandStart())
     router.message.register(help_command, Command("help"))
     router.message.register(cancel, Command("cancel"))
-    router.callback_query.register(help_button, MenuCallback.filter())
+    router.callback_query.register(help_button, MenuCallback.filter(F.action == MenuAction.help))
     return router
 
 
-async def start(message: Message, db: Database, i18n: Translator) -> None:
+async def start(message: Message, state: FSMContext, db: Database, i18n: Translator) -> None:
+    """Greets and shows the menu; a questionnaire in progress waits under «Продолжить»."""
     user = message.from_user
     if user is None:
         return
-    profile = TelegramProfile(
-        id=user.id,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        username=user.username,
-        language=user.language_code,
-    )
+    await state.clear()
     async with db.transaction() as uow:
-        await uow.users.save_profile(profile)
+        await uow.users.save_profile(profile_of(user))
+        drafts = await uow.submissions.drafts(user.id)
     text = i18n("start-greeting", name=html_decoration.quote(user.first_name))
-    await message.answer(text, reply_markup=main_menu(i18n))
+    await message.answer(text, reply_markup=main_menu(i18n, drafts))
 
 
 async def help_command(message: Message, i18n: Translator) -> None:
     await message.answer(i18n("help-text"))
 
 
-async def help_button(query: CallbackQuery, callback_data: MenuCallback, i18n: Translator) -> None:
+async def help_button(query: CallbackQuery, i18n: Translator) -> None:
     await query.answer()
-    if query.message is not None and callback_data.action is MenuAction.help:
+    if query.message is not None:
         await query.message.answer(i18n("help-text"))
 
 

@@ -12,14 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import forms
 from forms.loading import FormError, load_form
 from forms.schema import Form
 from storage.database import Database
 from storage.repositories import UnitOfWork
 
 logger = logging.getLogger(__name__)
-LIBRARY = Path(forms.__file__).resolve().parent / "library"
 
 
 @dataclass(frozen=True, slots=True)

@@ -411,3 +411,17 @@ def test_error_message_overrides() -> None:
 def test_every_problem_has_russian_text() -> None:
     q = IntegerQuestion(id="a", label="A", min=1, max=40)
     assert problem_text(problem(q, TextInput("100")), t) == "Напишите число от 1 до 40."
+
+
+def test_every_question_type_says_what_it_expects() -> None:
+    from forms.loading import load_form
+    from forms.validation import expected
+    from tests.forms.test_demo import DEMO
+
+    kinds = set()
+    for question in load_form(DEMO).all_questions():
+        kinds.add(question.type)
+        text = problem_text(expected(question).problem, t)
+        assert text, question.id
+        assert "{" not in text
+    assert len(kinds) >= 13  # the demo form has every type

@@ -28,3 +28,74 @@ error-apology = Извините, что-то пошло не так. Мы уж�
 command-start = Главное меню
 command-help = Справка
 command-cancel = Прервать текущее действие
+
+## Main menu and the list of forms.
+menu-button-forms = 📝 Заполнить анкету
+menu-button-continue = ▶️ Продолжить «{ $title }»
+menu-button-discard = 🗑 Удалить черновик
+forms-list-title = Выберите анкету:
+forms-list-empty = Сейчас нет анкет, которые вы можете заполнить.
+form-intro =
+    <b>{ $title }</b>
+    { $description }
+form-not-open-yet = Анкета «{ $title }» откроется { $date }.
+form-closed = Анкета «{ $title }» закрыта { $date }.
+form-already-done = Вы уже заполнили анкету «{ $title }». Спасибо!
+form-unavailable = Эта анкета сейчас недоступна. Откройте список анкет заново: /start.
+draft-discard-confirm = Удалить ответы анкеты «{ $title }»? Восстановить их будет нельзя.
+draft-button-discard-yes = Да, удалить ответы
+draft-button-discard-no = Нет, оставить
+draft-discarded = Черновик анкеты удалён.
+draft-kept = Хорошо, ответы остались. Продолжить можно из главного меню: /start.
+
+## The questionnaire dialog.
+dialog-section = <i>{ $title }</i>
+dialog-current-answer = Сейчас: <b>{ $answer }</b>
+dialog-rating-scale = { $min } — { $min_label }, { $max } — { $max_label }.
+dialog-button-keep = Оставить как есть
+dialog-button-leave = ⏸ Отложить анкету
+dialog-left = Анкета «{ $title }» отложена, ответы сохранены. Продолжить можно из главного меню: /start.
+dialog-your-answer = Ваш ответ: <b>{ $answer }</b>
+dialog-button-share-phone = 📱 Отправить мой номер
+dialog-phone-keyboard = Нажмите кнопку «📱 Отправить мой номер» внизу экрана или напишите номер сообщением.
+dialog-keyboard-closed = Принято.
+dialog-school-municipality = Выберите муниципалитет:
+dialog-school-pick = { $municipality }: выберите школу.
+dialog-school-empty = Справочник школ пока пуст. Сообщите об этом координатору.
+dialog-button-municipalities = ‹ К муниципалитетам
+dialog-button-page-back = ‹ Предыдущие
+dialog-button-page-next = Следующие ›
+dialog-files-received = { $count ->
+    [one] Получен { $count } файл.
+    [few] Получено { $count } файла.
+   *[many] Получено { $count } файлов.
+} Отправьте ещё или нажмите «Готово».
+dialog-calendar-hint = Напишите дату или выберите её в календаре.
+dialog-button-month-back = ‹
+dialog-button-month-next = ›
+dialog-review-title = <b>Проверьте ответы</b> — анкета «{ $title }»
+dialog-review-line = { $number }. { $label }
+    — <b>{ $answer }</b>
+dialog-review-hint = Чтобы исправить ответ, нажмите кнопку с его номером. Если всё верно, нажмите «Отправить».
+dialog-button-edit = ✏️ { $number }
+dialog-button-submit = ✅ Отправить
+dialog-submitted = Спасибо! Анкета «{ $title }» отправлена. Номер ответа: { $number }.
+dialog-already-submitted = Эта анкета уже отправлена. Спасибо!
+dialog-gone = Эта анкета больше не заполняется. Откройте главное меню: /start.
+dialog-stale = Этот вопрос уже позади. Ответьте на последний вопрос в чате.
+dialog-use-review = Все вопросы пройдены. Проверьте ответы и нажмите «Отправить» или исправьте ответ.
+dialog-truncated = …
+
+month-1 = Январь
+month-2 = Февраль
+month-3 = Март
+month-4 = Апрель
+month-5 = Май
+month-6 = Июнь
+month-7 = Июль
+month-8 = Август
+month-9 = Сентябрь
+month-10 = Октябрь
+month-11 = Ноябрь
+month-12 = Декабрь
+weekdays = Пн Вт Ср Чт Пт Сб Вс

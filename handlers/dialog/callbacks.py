@@ -1,0 +1,51 @@
+"""Callback data of the questionnaire dialog. Ids, never titles: 64 bytes at most."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class Act(StrEnum):
+    pick = "p"  # single choice, yes/no, rating: v = the value
+    toggle = "t"  # multiple choice: v = the option value
+    done = "d"  # multiple choice and files: finish
+    skip = "s"
+    keep = "k"  # keep the current answer when walking back
+    next = "n"  # a note
+    back = "b"
+    leave = "l"  # put the form aside; the answers stay
+    municipality = "m"  # school: v = municipality id
+    school = "o"  # school: v = school id
+    page = "g"  # school list: v = page number
+    municipalities = "r"  # school: return to the municipalities
+    month = "c"  # calendar: v = YYYY-MM
+    day = "y"  # calendar: v = YYYY-MM-DD
+    edit = "e"  # review: q = the question's number in the form
+    submit = "u"
+
+
+class AnswerCallback(CallbackData, prefix="fa"):
+    """A button under a question or the review. ``s`` pins the submission, ``q`` the question."""
+
+    s: int
+    q: int
+    a: Act
+    v: str = ""
+
+
+class StartForm(CallbackData, prefix="fs"):
+    form: str
+
+
+class DraftAct(StrEnum):
+    resume = "r"
+    discard = "d"
+    discard_yes = "y"
+    discard_no = "n"
+
+
+class DraftCallback(CallbackData, prefix="dr"):
+    s: int
+    a: DraftAct

@@ -1,0 +1,439 @@
+"""The questionnaire dialog's use cases, independent of how the update arrived.
+
+Every call reads the submission and its answers, asks the engine where the person is,
+and returns an ``Outcome``: what to send and what to keep in the FSM. An accepted answer
+is written in the same transaction that read the answers, and committed before any reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardRemove
+
+from forms import engine
+from forms.engine import QuestionScreen, ReviewScreen
+from forms.i18n import Translator
+from forms.inputs import (
+    Accepted,
+    ChoiceInput,
+    RawAnswer,
+    Rejected,
+    SchoolInput,
+    SkipInput,
+    TextInput,
+)
+from forms.problems import problem_text
+from forms.questions import (
+    FileQuestion,
+    MultipleChoiceQuestion,
+    PhoneQuestion,
+    Question,
+    SchoolQuestion,
+)
+from forms.schema import Form
+from forms.validation import (
+    Selection,
+    add_file,
+    expected,
+    finish_files,
+    finish_selection,
+    toggle_option,
+    type_other,
+    validate,
+)
+from forms.values import format_date
+from handlers.clock import Clock
+from handlers.dialog.callbacks import Act, AnswerCallback
+from handlers.dialog.data import DialogData
+from handlers.dialog.render import (
+    Directory,
+    Reply,
+    View,
+    answer_summary,
+    current_selection,
+    question_number,
+    question_text,
+    render,
+    review_lines,
+    split_text,
+)
+from storage.catalog import FormCatalog
+from storage.database import Database
+from storage.dto import SubmissionDTO
+from storage.models import SubmissionStatus
+from storage.repositories import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    replies: tuple[Reply, ...] = ()
+    alert: str | None = None  # the answer to a pressed button, shown as an alert
+    data: DialogData | None = None  # new FSM data, when it changed
+    finished: bool = False  # the dialog is over: clear the FSM state
+    edit: Reply | None = None  # new text and keyboard of the pressed message
+
+
+@dataclass(slots=True)
+class Context:
+    submission: SubmissionDTO
+    form: Form
+    answers: dict[str, Any]
+    data: DialogData
+    directory: Directory = field(default_factory=Directory)
+
+    def screen(self) -> engine.Screen:
+        return engine.screen(self.form, self.answers, self.data.cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class Dialogs:
+    """What every dialog needs; built once by the composition root."""
+
+    db: Database
+    catalog: FormCatalog
+    t: Translator
+    clock: Clock
+
+    def of(self, user_id: int) -> Dialog:
+        return Dialog(self.db, self.catalog, self.t, self.clock.today(), user_id)
+
+
+class Dialog:
+    """One person's questionnaire dialog for one update."""
+
+    def __init__(
+        self, db: Database, catalog: FormCatalog, t: Translator, today: date, user_id: int
+    ) -> None:
+        self.db, self.catalog, self.t, self.today, self.user_id = db, catalog, t, today, user_id
+
+    # --- entry points -----------------------------------------------------------------
+
+    async def show(self, data: DialogData) -> Outcome:
+        """The current screen, e.g. after starting or resuming a form."""
+        return await self._run(data, self._show)
+
+    async def typed(self, data: DialogData, raw: RawAnswer | None) -> Outcome:
+        """A message: text, a contact, a file, or something no question takes (None)."""
+        return await self._run(data, lambda uow, ctx: self._typed(uow, ctx, raw))
+
+    async def pressed(self, data: DialogData, button: AnswerCallback) -> Outcome:
+        if button.s != data.submission:
+            return Outcome(alert=self.t("dialog-stale"))
+        return await self._run(data, lambda uow, ctx: self._pressed(uow, ctx, button))
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    async def _run(
+        self, data: DialogData, step: Callable[[UnitOfWork, Context], Awaitable[Outcome]]
+    ) -> Outcome:
+        async with self.db.transaction() as uow:
+            context = await self._load(uow, data)
+            if isinstance(context, Outcome):
+                return context
+            return await step(uow, context)
+
+    async def _load(self, uow: UnitOfWork, data: DialogData) -> Context | Outcome:
+        submission = await uow.submissions.get(data.submission)
+        if submission is None or submission.respondent_id != self.user_id:
+            return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
+        if submission.status is SubmissionStatus.submitted:
+            return Outcome(
+                alert=self.t("dialog-already-submitted"),
+                finished=True,
+                replies=(Reply(self.t("dialog-already-submitted")),),
+            )
+        form = await self.catalog.version(submission.form_version_id, uow)
+        if form is None:
+            return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
+        answers = await uow.submissions.answers(submission.id)
+        return Context(submission, form, answers, data)
+
+    def _view(self, ctx: Context) -> View:
+        return View(self.t, ctx.form, ctx.data, self.today, ctx.directory)
+
+    async def _render(self, uow: UnitOfWork, ctx: Context) -> list[Reply]:
+        screen = ctx.screen()
+        if isinstance(screen, QuestionScreen) and isinstance(screen.question, SchoolQuestion):
+            ctx.directory = await self._directory(uow, ctx.data.of(screen.question.id))
+        return render(self._view(ctx), screen)
+
+    async def _directory(self, uow: UnitOfWork, data: DialogData) -> Directory:
+        if data.municipality is None:
+            return Directory(municipalities=await uow.schools.municipalities())
+        municipality = await uow.schools.municipality(data.municipality)
+        if municipality is None:
+            return Directory(municipalities=await uow.schools.municipalities())
+        return Directory(
+            municipality=municipality, schools=await uow.schools.schools_in(municipality.id)
+        )
+
+    async def _show(self, uow: UnitOfWork, ctx: Context) -> Outcome:
+        return Outcome(replies=tuple(await self._render(uow, ctx)))
+
+    def _problem(self, rejected: Rejected) -> str:
+        return problem_text(rejected.problem, self.t)
+
+    # --- a message ------------------------------------------------------------------------
+
+    async def _typed(self, uow: UnitOfWork, ctx: Context, raw: RawAnswer | None) -> Outcome:
+        screen = ctx.screen()
+        if isinstance(screen, ReviewScreen):
+            return Outcome(replies=(Reply(self.t("dialog-use-review")),))
+        question = screen.question
+        if raw is None:
+            return self._say(expected(question))
+        if isinstance(question, MultipleChoiceQuestion) and isinstance(raw, TextInput):
+            return await self._typed_other(uow, ctx, question, raw.text)
+        if isinstance(question, FileQuestion):
+            return self._file(ctx, question, raw)
+        if isinstance(question, SchoolQuestion):
+            return self._say(expected(question))
+        return await self._check_and_save(uow, ctx, question, raw)
+
+    def _say(self, rejected: Rejected) -> Outcome:
+        return Outcome(replies=(Reply(self._problem(rejected)),))
+
+    async def _typed_other(
+        self, uow: UnitOfWork, ctx: Context, question: MultipleChoiceQuestion, text: str
+    ) -> Outcome:
+        pending = ctx.data.of(question.id)
+        result = type_other(question, Selection(pending.selection, pending.other), text)
+        if isinstance(result, Rejected):
+            return self._say(result)
+        ctx.data = ctx.data.pending(question.id, selection=result.values, other=result.other)
+        return Outcome(replies=tuple(await self._render(uow, ctx)), data=ctx.data)
+
+    def _file(self, ctx: Context, question: FileQuestion, raw: RawAnswer) -> Outcome:
+        files = ctx.data.of(question.id).files
+        result = add_file(question, files, raw)
+        if isinstance(result, Rejected):
+            return self._say(result)
+        ctx.data = ctx.data.pending(question.id, files=tuple(result))
+        done = self._view(ctx).button(self.t("form-button-done"), Act.done, question)
+        markup = InlineKeyboardMarkup(inline_keyboard=[[done]])
+        text = self.t("dialog-files-received", count=len(result))
+        return Outcome(replies=(Reply(text, markup),), data=ctx.data)
+
+    # --- saving an answer -------------------------------------------------------------------
+
+    async def _check_and_save(
+        self, uow: UnitOfWork, ctx: Context, question: Question, raw: RawAnswer
+    ) -> Outcome:
+        effective = engine.effective_answers(ctx.form, ctx.answers)
+        outcome = validate(question, raw, today=self.today, answers=effective)
+        if isinstance(outcome, Rejected):
+            return self._say(outcome)
+        return await self._save(uow, ctx, question, outcome.value)
+
+    async def _save(self, uow: UnitOfWork, ctx: Context, question: Question, value: Any) -> Outcome:
+        before = ctx.screen()
+        await uow.submissions.save_answer(ctx.submission.id, question.id, value)
+        return await self._moved(uow, ctx, question, value, before)
+
+    async def _moved(
+        self, uow: UnitOfWork, ctx: Context, question: Question, value: Any, before: engine.Screen
+    ) -> Outcome:
+        ctx.answers[question.id] = value
+        cursor = engine.after_answer(ctx.form, ctx.answers, ctx.data.cursor, question.id)
+        old, ctx.data = ctx.data, ctx.data.moved(cursor)
+        replies = await self._render(uow, ctx)
+        if isinstance(question, PhoneQuestion):
+            replies.insert(0, Reply(self.t("dialog-keyboard-closed"), ReplyKeyboardRemove()))
+        return Outcome(
+            replies=tuple(replies),
+            data=ctx.data if ctx.data != old else None,
+            edit=self._answered(ctx, before, value),
+        )
+
+    def _answered(self, ctx: Context, before: engine.Screen, value: Any) -> Reply | None:
+        """The pressed question's message, now showing the answer and no buttons."""
+        if not isinstance(before, QuestionScreen) or not before.question.answerable:
+            return None
+        view = replace(self._view(ctx), data=ctx.data)
+        text = question_text(view, replace(before, current_value=None))
+        return Reply(f"{text}\n\n{answer_summary(self.t, before.question, value)}")
+
+    # --- a pressed button ---------------------------------------------------------------
+
+    async def _pressed(self, uow: UnitOfWork, ctx: Context, button: AnswerCallback) -> Outcome:
+        screen = ctx.screen()
+        if button.a is Act.leave:
+            return Outcome(
+                replies=(Reply(self.t("dialog-left", title=ctx.form.title)),), finished=True
+            )
+        if isinstance(screen, ReviewScreen):
+            return await self._on_review(uow, ctx, screen, button)
+        if button.q != question_number(ctx.form, screen.question.id):
+            return Outcome(alert=self.t("dialog-stale"))
+        handler = _QUESTION_ACTS.get(button.a)
+        if handler is None:
+            return Outcome(alert=self.t("dialog-stale"))
+        return await handler(self, uow, ctx, screen, button.v)
+
+    async def _on_review(
+        self, uow: UnitOfWork, ctx: Context, screen: ReviewScreen, button: AnswerCallback
+    ) -> Outcome:
+        if button.a is Act.submit:
+            return await self._submit(uow, ctx)
+        if button.a is Act.edit and 0 <= button.q < len(ctx.form.all_questions()):
+            question = ctx.form.all_questions()[button.q]
+            cursor = engine.edit(ctx.form, ctx.answers, question.id)
+            if cursor is not None:
+                ctx.data = ctx.data.moved(cursor)
+                return Outcome(replies=tuple(await self._render(uow, ctx)), data=ctx.data)
+        return Outcome(alert=self.t("dialog-stale"))
+
+    async def _submit(self, uow: UnitOfWork, ctx: Context) -> Outcome:
+        kept = engine.effective_answers(ctx.form, ctx.answers)
+        await uow.submissions.delete_answers(ctx.submission.id, set(ctx.answers) - set(kept))
+        if not await uow.submissions.submit(ctx.submission.id):
+            return Outcome(alert=self.t("dialog-already-submitted"), finished=True)
+        review = engine.screen(ctx.form, kept, engine.Cursor())
+        assert isinstance(review, ReviewScreen)
+        thanks = self.t("dialog-submitted", title=ctx.form.title, number=ctx.submission.id)
+        texts = split_text([thanks, *review_lines(self._view(ctx), review)])
+        return Outcome(
+            replies=tuple(Reply(text) for text in texts),
+            finished=True,
+            edit=Reply(self.t("dialog-keyboard-closed")),
+        )
+
+    # --- the buttons under a question -------------------------------------------------------
+
+    async def _pick(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
+    ) -> Outcome:
+        effective = engine.effective_answers(ctx.form, ctx.answers)
+        outcome = validate(screen.question, ChoiceInput(value), today=self.today, answers=effective)
+        if isinstance(outcome, Accepted):
+            return await self._save(uow, ctx, screen.question, outcome.value)
+        if outcome.problem.message_id == "answer-other-prompt":
+            return Outcome(replies=(Reply(self._problem(outcome)),))
+        return Outcome(alert=self._problem(outcome))
+
+    async def _skip(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, _v: str
+    ) -> Outcome:
+        outcome = validate(screen.question, SkipInput(), today=self.today)
+        if isinstance(outcome, Rejected):
+            return Outcome(alert=self._problem(outcome))
+        return await self._save(uow, ctx, screen.question, outcome.value)
+
+    async def _keep(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, _v: str
+    ) -> Outcome:
+        question = screen.question
+        if not engine.is_answered(question, ctx.answers):
+            return Outcome(alert=self.t("dialog-stale"))
+        return await self._moved(uow, ctx, question, ctx.answers[question.id], screen)
+
+    async def _back(self, uow: UnitOfWork, ctx: Context, _s: QuestionScreen, _v: str) -> Outcome:
+        ctx.data = ctx.data.moved(engine.back(ctx.form, ctx.answers, ctx.data.cursor))
+        return Outcome(replies=tuple(await self._render(uow, ctx)), data=ctx.data)
+
+    async def _toggle(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
+    ) -> Outcome:
+        question = screen.question
+        assert isinstance(question, MultipleChoiceQuestion)
+        selection = current_selection(ctx.data, screen)
+        effective = engine.effective_answers(ctx.form, ctx.answers)
+        result = toggle_option(question, selection, value, answers=effective)
+        if isinstance(result, Rejected):
+            return Outcome(alert=self._problem(result))
+        ctx.data = ctx.data.pending(question.id, selection=result.values, other=result.other)
+        return await self._redraw(uow, ctx)
+
+    async def _redraw(self, uow: UnitOfWork, ctx: Context) -> Outcome:
+        first = (await self._render(uow, ctx))[0]
+        return Outcome(data=ctx.data, edit=first)
+
+    async def _done(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, _v: str
+    ) -> Outcome:
+        question = screen.question
+        pending = ctx.data.of(question.id)
+        if isinstance(question, MultipleChoiceQuestion):
+            outcome = finish_selection(question, current_selection(ctx.data, screen))
+        elif isinstance(question, FileQuestion):
+            outcome = finish_files(question, pending.files)
+        else:
+            return Outcome(alert=self.t("dialog-stale"))
+        if isinstance(outcome, Rejected):
+            return Outcome(alert=self._problem(outcome))
+        return await self._save(uow, ctx, question, outcome.value)
+
+    async def _municipality(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
+    ) -> Outcome:
+        chosen = int(value) if value.isdigit() else None
+        if chosen is not None and await uow.schools.municipality(chosen) is None:
+            return Outcome(alert=self.t("dialog-stale"))
+        ctx.data = ctx.data.pending(screen.question.id, municipality=chosen, page=0)
+        return await self._redraw(uow, ctx)
+
+    async def _page(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
+    ) -> Outcome:
+        if not value.isdigit():
+            return Outcome(alert=self.t("dialog-stale"))
+        ctx.data = ctx.data.pending(screen.question.id, page=int(value))
+        return await self._redraw(uow, ctx)
+
+    async def _school(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
+    ) -> Outcome:
+        school = await uow.schools.school(int(value)) if value.isdigit() else None
+        if school is None or school.municipality_id != ctx.data.of(screen.question.id).municipality:
+            return Outcome(alert=self.t("dialog-stale"))
+        raw = SchoolInput(school.code, school.name, school.municipality_name)
+        return await self._check_and_save(uow, ctx, screen.question, raw)
+
+    async def _month(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
+    ) -> Outcome:
+        if not _is_month(value) or value == ctx.data.of(screen.question.id).month:
+            return Outcome()
+        ctx.data = ctx.data.pending(screen.question.id, month=value)
+        return await self._redraw(uow, ctx)
+
+    async def _day(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
+    ) -> Outcome:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return Outcome(alert=self.t("dialog-stale"))
+        return await self._check_and_save(uow, ctx, screen.question, TextInput(format_date(day)))
+
+    async def _next(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, _v: str
+    ) -> Outcome:
+        return await self._check_and_save(uow, ctx, screen.question, ChoiceInput("next"))
+
+
+def _is_month(value: str) -> bool:
+    year, _, month = value.partition("-")
+    return year.isdigit() and month.isdigit() and 1 <= int(month) <= 12 and 1900 < int(year) < 2200
+
+
+QuestionAct = Callable[[Dialog, UnitOfWork, Context, QuestionScreen, str], Awaitable[Outcome]]
+_QUESTION_ACTS: dict[Act, QuestionAct] = {
+    Act.pick: Dialog._pick,
+    Act.skip: Dialog._skip,
+    Act.keep: Dialog._keep,
+    Act.back: Dialog._back,
+    Act.toggle: Dialog._toggle,
+    Act.done: Dialog._done,
+    Act.municipality: Dialog._municipality,
+    Act.municipalities: Dialog._municipality,
+    Act.page: Dialog._page,
+    Act.school: Dialog._school,
+    Act.month: Dialog._month,
+    Act.day: Dialog._day,
+    Act.next: Dialog._next,
+}
