@@ -35,6 +35,7 @@ class RecordingSession(BaseSession):
     def __init__(self) -> None:
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
+        self.results: list[tuple[TelegramMethod[Any], Any]] = []
         self._failures: list[tuple[type[TelegramMethod[Any]], Exception]] = []
         self._message_ids = itertools.count(1000)
 
@@ -50,7 +51,9 @@ class RecordingSession(BaseSession):
             if isinstance(method, kind):
                 del self._failures[index]
                 raise error
-        return self._result(method)  # type: ignore[no-any-return]
+        result = self._result(method)
+        self.results.append((method, result))
+        return result  # type: ignore[no-any-return]
 
     def _result(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
@@ -105,6 +108,7 @@ class RecordingSession(BaseSession):
 
     def clear(self) -> None:
         self.requests.clear()
+        self.results.clear()
 
 
 class MockedBot(Bot):

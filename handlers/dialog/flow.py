@@ -75,6 +75,8 @@ class Outcome:
     data: DialogData | None = None  # new FSM data, when it changed
     finished: bool = False  # the dialog is over: clear the FSM state
     edit: Reply | None = None  # new text and keyboard of the pressed message
+    drop_keyboard: bool = False  # remove the pressed message's buttons, keep its text
+    drop_keyboard: bool = False  # remove the pressed message's buttons, keep its text
 
 
 @dataclass(slots=True)
@@ -262,9 +264,8 @@ class Dialog:
     async def _pressed(self, uow: UnitOfWork, ctx: Context, button: AnswerCallback) -> Outcome:
         screen = ctx.screen()
         if button.a is Act.leave:
-            return Outcome(
-                replies=(Reply(self.t("dialog-left", title=ctx.form.title)),), finished=True
-            )
+            left = Reply(self.t("dialog-left", title=ctx.form.title))
+            return Outcome(replies=(left,), finished=True, drop_keyboard=True)
         if isinstance(screen, ReviewScreen):
             return await self._on_review(uow, ctx, screen, button)
         if button.q != question_number(ctx.form, screen.question.id):
@@ -299,7 +300,7 @@ class Dialog:
         return Outcome(
             replies=tuple(Reply(text) for text in texts),
             finished=True,
-            edit=Reply(self.t("dialog-keyboard-closed")),
+            drop_keyboard=True,
         )
 
     # --- the buttons under a question -------------------------------------------------------

@@ -14,7 +14,6 @@ from handlers.dialog.callbacks import AnswerCallback
 from handlers.dialog.data import DialogData, FormDialog
 from handlers.dialog.flow import Dialogs, Outcome
 from handlers.dialog.inputs import raw_answer
-from handlers.dialog.render import Reply
 
 
 def setup() -> Router:
@@ -41,8 +40,8 @@ async def on_button(
     outcome = await dialogs.of(query.from_user.id).pressed(data, callback_data)
     await query.answer(outcome.alert, show_alert=outcome.alert is not None)
     message = query.message
-    if outcome.edit is not None and isinstance(message, Message):
-        await edit(message, outcome.edit)
+    if isinstance(message, Message):
+        await edit(message, outcome)
     if message is not None:
         await apply(outcome, state, query.bot, message.chat.id)
 
@@ -59,8 +58,13 @@ async def apply(outcome: Outcome, state: FSMContext, bot: Bot | None, chat_id: i
         await bot.send_message(chat_id, reply.text, reply_markup=reply.markup)
 
 
-async def edit(message: Message, reply: Reply) -> None:
-    markup = reply.markup if isinstance(reply.markup, InlineKeyboardMarkup) else None
-    # An edit that changes nothing (a double tap) is refused by Telegram: nothing to do then.
+async def edit(message: Message, outcome: Outcome) -> None:
+    """Change the pressed message. An edit that changes nothing (a double tap) is refused by
+    Telegram with "message is not modified": there is nothing to do then."""
     with suppress(TelegramBadRequest):
-        await message.edit_text(reply.text, reply_markup=markup)
+        if outcome.edit is not None:
+            markup = outcome.edit.markup
+            inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+            await message.edit_text(outcome.edit.text, reply_markup=inline)
+        elif outcome.drop_keyboard:
+            await message.edit_reply_markup(reply_markup=None)

@@ -1,0 +1,200 @@
+"""The questionnaire dialog through a real Dispatcher: every question type, skip logic,
+going back, editing from the review, bad input, stale buttons, a restart, double taps."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiogram import Dispatcher
+from aiogram.methods import SendMessage
+from aiogram.types import ReplyKeyboardMarkup, ReplyKeyboardRemove
+from sqlalchemy import select
+
+from bot.factory import create_dispatcher
+from bot.settings import Settings
+from forms.i18n import translator
+from handlers.clock import Clock
+from storage.database import Database
+from storage.models import Submission
+from tests import updates
+from tests.handlers.conversation import Conversation
+from tests.mocked_bot import MockedBot
+
+t = translator()
+FORMS = Path(__file__).parent / "forms"
+TITLE = "Анкета для проверки диалога"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    from tests.mocked_bot import TOKEN
+
+    return Settings(_env_file=None, bot_token=TOKEN, forms_dir=FORMS)  # type: ignore[call-arg]
+
+
+async def started(settings: Settings, database: Database, bot: MockedBot) -> Dispatcher:
+    dispatcher = create_dispatcher(settings, database)
+    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
+    return dispatcher
+
+
+@pytest.fixture
+async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) -> Dispatcher:
+    return await started(settings, sqlite_db, bot)
+
+
+@pytest.fixture
+async def directory(sqlite_db: Database) -> AsyncIterator[None]:
+    async with sqlite_db.transaction() as uow:
+        town = await uow.schools.save_municipality("MO-1", "Городской округ Энск")
+        await uow.schools.save_municipality("MO-2", "Заречный район")
+        for n in range(1, 11):
+            await uow.schools.save_school(
+                f"OO-{n:02d}", town, name=f"МБОУ «Школа № {n:02d}»", short_name=f"Школа № {n:02d}"
+            )
+    yield
+
+
+@pytest.fixture
+def chat(dispatcher: Dispatcher, bot: MockedBot) -> Conversation:
+    return Conversation(dispatcher, bot, updates.user(1001, "Анна"))
+
+
+async def begin(chat: Conversation) -> None:
+    await chat.send("/start")
+    await chat.press(t("menu-button-forms"))
+    await chat.press(TITLE)
+
+
+async def submissions(database: Database) -> list[tuple[int, str]]:
+    async with database.read() as uow:
+        rows = await uow.connection.execute(select(Submission.id, Submission.status))
+        return [(row.id, row.status.value) for row in rows]
+
+
+async def answers_of(database: Database, submission_id: int) -> dict[str, Any]:
+    async with database.read() as uow:
+        return await uow.submissions.answers(submission_id)
+
+
+def local_today() -> date:
+    return Clock(ZoneInfo("Europe/Moscow")).today()
+
+
+async def test_a_teacher_fills_every_kind_of_question_and_sends(
+    chat: Conversation, sqlite_db: Database, directory: None
+) -> None:
+    await begin(chat)
+    intro, note = chat.screen()[-2:]
+    assert intro.text.startswith(f"<b>{TITLE}</b>")
+    assert "Здравствуйте! Ответьте" in note.text
+    await chat.press(t("form-button-next"))
+
+    assert t("form-progress", number=1, total=7) in chat.last().text  # before the branch opens
+    await chat.press("Учитель")
+    assert "Ваш ответ: <b>Учитель</b>" in chat.screen()[-2].text  # the pressed question shows it
+
+    # School: a municipality first, then a page of its schools.
+    assert chat.last().buttons[:2] == ["Городской округ Энск", "Заречный район"]
+    await chat.press("Городской округ Энск")
+    assert "Школа № 08" in chat.last().buttons
+    assert "Школа № 09" not in chat.last().buttons
+    await chat.press(t("dialog-button-page-next"))
+    await chat.press("Школа № 09")
+
+    # Multiple choice: ticks, a limit, «Готово».
+    assert "<i>О работе</i>" in chat.last().text
+    await chat.press("Русский язык")
+    await chat.press("Математика")
+    assert "✓ Русский язык" in chat.last().buttons
+    assert await chat.press("Физика") == t("answer-choice-too-many", max=2)
+    await chat.press(t("form-button-done"))
+
+    await chat.send("сорок")
+    assert chat.last().text == t("answer-expected-integer")
+    await chat.send("70")
+    assert "60" in chat.last().text
+    await chat.send("12")
+    await chat.send("7,5")
+    assert "Легко" in chat.last().text
+    await chat.press("4")
+    await chat.send("да")
+
+    # Date: a wrong date, a past one, then a day picked in next month's calendar.
+    await chat.send("31.02.2026")
+    assert chat.last().text == t("answer-date-invalid")
+    await chat.send((local_today() - timedelta(days=1)).strftime("%d.%m.%Y"))
+    assert "раньше" in chat.last().text or "не раньше" in chat.last().text
+    await chat.press(t("dialog-button-month-next"))
+    await chat.press("15")
+
+    await chat.send("я" * 5000)
+    assert "500" in chat.last().text
+    await chat.send("Хочу обсудить проект")
+
+    phone_question, keyboard = chat.screen()[-2:]
+    assert isinstance(keyboard.markup, ReplyKeyboardMarkup)
+    assert keyboard.markup.keyboard[0][0].request_contact
+    await chat.send("8 (916) 123-45-67")
+    closed = [
+        m
+        for m in chat.bot.session.of_type(SendMessage)
+        if isinstance(m.reply_markup, ReplyKeyboardRemove)
+    ]
+    assert len(closed) == 1
+
+    # Files: the e-mail question was skipped because a phone was given.
+    assert "Приложите файлы" in chat.last().text
+    await chat.feed(updates.sticker(sender=chat.user))
+    assert chat.last().text.startswith("Отправьте файл или фотографию.")
+    await chat.feed(updates.document("plan.pdf", 2048, sender=chat.user))
+    assert chat.last().text.startswith("Получен 1 файл.")
+    await chat.press(t("form-button-done"))
+
+    review = chat.last()
+    assert review.text.startswith(t("dialog-review-title", title=TITLE))
+    assert "Русский язык; Математика" in review.text
+    assert "+7 916 123-45-67" in review.text
+    assert t("dialog-button-submit") in review.buttons
+
+    await chat.press(t("dialog-button-edit", number=4))  # years
+    assert "Сейчас: <b>12</b>" in chat.last().text
+    await chat.send("13")
+    review = chat.last()
+    assert review.text.startswith(t("dialog-review-title", title=TITLE))
+    assert "— <b>13</b>" in review.text
+
+    await chat.press(t("dialog-button-submit"))
+    [(submission_id, status)] = await submissions(sqlite_db)
+    assert status == "submitted"
+    thanks = chat.last().text
+    assert thanks.startswith(t("dialog-submitted", title=TITLE, number=submission_id))
+    assert "Хочу обсудить проект" in thanks  # with a short summary
+    assert chat.screen()[-2].text == review.text  # the review stays, without its buttons
+    assert chat.screen()[-2].buttons == []
+
+    answers = await answers_of(sqlite_db, submission_id)
+    meeting = answers.pop("meeting")
+    assert date.fromisoformat(meeting).day == 15
+    assert answers == {
+        "hello": None,
+        "position": "teacher",
+        "school": {
+            "code": "OO-09",
+            "name": "МБОУ «Школа № 09»",
+            "municipality": "Городской округ Энск",
+        },
+        "subjects": ["russian", "math"],
+        "years": 13,
+        "hours": 7.5,
+        "difficulty": 4,
+        "wants_mentor": True,
+        "comment": "Хочу обсудить проект",
+        "phone": "+79161234567",
+        "files": [{"file_id": "f-plan.pdf", "name": "plan.pdf", "size": 2048, "kind": "document"}],
+    }
