@@ -3,7 +3,6 @@ going back, editing from the review, bad input, stale buttons, a restart, double
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,7 +48,7 @@ async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) ->
 
 
 @pytest.fixture
-async def directory(sqlite_db: Database) -> AsyncIterator[None]:
+async def directory(sqlite_db: Database) -> None:
     async with sqlite_db.transaction() as uow:
         town = await uow.schools.save_municipality("MO-1", "Городской округ Энск")
         await uow.schools.save_municipality("MO-2", "Заречный район")
@@ -57,7 +56,6 @@ async def directory(sqlite_db: Database) -> AsyncIterator[None]:
             await uow.schools.save_school(
                 f"OO-{n:02d}", town, name=f"МБОУ «Школа № {n:02d}»", short_name=f"Школа № {n:02d}"
             )
-    yield
 
 
 @pytest.fixture
@@ -138,6 +136,7 @@ async def test_a_teacher_fills_every_kind_of_question_and_sends(
     await chat.send("Хочу обсудить проект")
 
     phone_question, keyboard = chat.screen()[-2:]
+    assert "Телефон для связи" in phone_question.text
     assert isinstance(keyboard.markup, ReplyKeyboardMarkup)
     assert keyboard.markup.keyboard[0][0].request_contact
     await chat.send("8 (916) 123-45-67")
@@ -198,3 +197,148 @@ async def test_a_teacher_fills_every_kind_of_question_and_sends(
         "phone": "+79161234567",
         "files": [{"file_id": "f-plan.pdf", "name": "plan.pdf", "size": 2048, "kind": "document"}],
     }
+
+
+async def answer_up_to_years(chat: Conversation) -> None:
+    await begin(chat)
+    await chat.press(t("form-button-next"))
+    await chat.press("Учитель")
+    await chat.press("Городской округ Энск")
+    await chat.press("Школа № 01")
+    await chat.press("Физика")
+    await chat.press(t("form-button-done"))
+
+
+async def test_an_old_or_forged_button_changes_nothing(
+    chat: Conversation, sqlite_db: Database, directory: None
+) -> None:
+    await answer_up_to_years(chat)
+    years = chat.last()
+    await chat.send("5")  # typed: the question's message keeps its buttons
+    before = await answers_of(sqlite_db, 1)
+    hours = chat.last()
+
+    assert await chat.press(t("form-button-back"), years) == t("dialog-stale")
+    forged = hours.data(t("dialog-button-leave")).replace("fa:1:", "fa:999:")
+    await chat.press_data(forged, hours.message_id)  # someone else's submission
+    assert chat.callback_answer() == t("dialog-stale")
+    await chat.press_data("fa:1:6:z:1", hours.message_id)  # not a known action
+    assert chat.callback_answer() == t("stale-button")
+    await chat.press_data(
+        hours.data(t("form-button-back")).replace(":b:", ":p:") + "x", hours.message_id
+    )
+    assert chat.callback_answer() == t("answer-expected-decimal")  # a pick on a typed question
+
+    assert await answers_of(sqlite_db, 1) == before
+    assert chat.last() == hours  # nothing new was asked
+
+
+async def test_a_double_tap_on_send_makes_one_submission(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    await begin(chat)
+    await chat.press(t("form-button-next"))
+    await chat.press("Я родитель")
+    await chat.send("нет")
+    for _ in range(3):  # optional: date, comment, phone
+        await chat.press(t("form-button-skip"))
+    await chat.press(t("form-button-skip"))  # e-mail (no phone given)
+    await chat.press(t("form-button-done"))  # no files
+    review = chat.last()
+    await chat.press(t("dialog-button-submit"), review)
+    await chat.press(t("dialog-button-submit"), review)  # the same, still-visible button
+    assert chat.callback_answer() == t("stale-button")
+    assert await submissions(sqlite_db) == [(1, "submitted")]
+    thanks = [text for text in chat.texts() if text.startswith("Спасибо!")]
+    assert len(thanks) == 1
+
+
+async def test_going_back_to_change_the_branch_drops_the_hidden_answers(
+    chat: Conversation, sqlite_db: Database, directory: None
+) -> None:
+    await answer_up_to_years(chat)
+    await chat.send("5")
+    await chat.press(t("form-button-back"))
+    assert "Сейчас: <b>5</b>" in chat.last().text
+    for _ in range(3):  # subjects, school, position
+        await chat.press(t("form-button-back"))
+    assert "Кем вы работаете?" in chat.last().text
+    assert "Сейчас: <b>Учитель</b>" in chat.last().text
+    await chat.press("Я родитель")
+    assert "Нужен ли вам наставник?" in chat.last().text  # the teachers' questions are gone
+    await chat.press(t("answer-yes"))
+    for _ in range(4):
+        await chat.press(t("form-button-skip"))
+    await chat.press(t("form-button-done"))
+    await chat.press(t("dialog-button-submit"))
+    answers = await answers_of(sqlite_db, 1)
+    assert answers["position"] == "parent"
+    assert not {"school", "subjects", "years"} & set(answers)
+
+
+async def test_walking_forward_after_back_keeps_answers(
+    chat: Conversation, sqlite_db: Database, directory: None
+) -> None:
+    await answer_up_to_years(chat)
+    await chat.press(t("form-button-back"))
+    assert "✓ Физика" in chat.last().buttons  # the saved ticks are shown
+    await chat.press(t("dialog-button-keep"))
+    assert "Сколько лет вы работаете?" in chat.last().text
+    assert (await answers_of(sqlite_db, 1))["subjects"] == ["physics"]
+
+
+async def test_the_conversation_survives_a_restart(
+    settings: Settings, sqlite_db: Database, bot: MockedBot, chat: Conversation, directory: None
+) -> None:
+    await answer_up_to_years(chat)
+    restarted = Conversation(await started(settings, sqlite_db, bot), bot, chat.user)
+    await restarted.send("9")
+    assert "Сколько часов в неделю" in restarted.last().text
+    assert (await answers_of(sqlite_db, 1))["years"] == 9
+
+
+async def test_start_offers_to_continue_and_cancel_keeps_the_answers(
+    chat: Conversation, sqlite_db: Database, directory: None
+) -> None:
+    await answer_up_to_years(chat)
+    await chat.send("/cancel")
+    assert chat.last().text == t("cancel-done")
+    await chat.send("12")  # no longer an answer
+    assert chat.last().text == t("unknown-message")
+    await chat.send("/start")
+    continue_label = t("menu-button-continue", title=TITLE)
+    assert continue_label in chat.last().buttons
+    await chat.press(continue_label)
+    assert "Сколько лет вы работаете?" in chat.last().text
+    await chat.send("12")
+    assert (await answers_of(sqlite_db, 1))["years"] == 12
+
+
+async def test_a_draft_can_be_discarded(chat: Conversation, sqlite_db: Database) -> None:
+    await begin(chat)
+    await chat.press(t("form-button-next"))
+    await chat.send("/start")
+    await chat.press(t("menu-button-discard"))
+    assert chat.last().text == t("draft-discard-confirm", title=TITLE)
+    await chat.press(t("draft-button-discard-yes"))
+    assert chat.last().text == t("draft-discarded")
+    assert await submissions(sqlite_db) == []
+
+
+async def test_a_form_answered_once_is_not_offered_again(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    await test_a_double_tap_on_send_makes_one_submission(chat, sqlite_db)
+    await chat.send("/start")
+    await chat.press(t("menu-button-forms"))
+    assert await chat.press(TITLE) == t("form-already-done", title=TITLE)
+    assert len(await submissions(sqlite_db)) == 1
+
+
+async def test_the_other_option_takes_typed_text(chat: Conversation, sqlite_db: Database) -> None:
+    await begin(chat)
+    await chat.press(t("form-button-next"))
+    await chat.press(t("answer-other-button"))
+    assert chat.last().text == t("answer-other-prompt")
+    await chat.send("Социальный педагог")
+    assert (await answers_of(sqlite_db, 1))["position"] == {"other": "Социальный педагог"}
