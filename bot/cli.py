@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -11,6 +12,9 @@ import click
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 from forms.i18n import translator
+from forms.loading import FormError, check_paths
+from forms.problems import problem_text
+from forms.xlsform import xlsform_to_yaml
 from storage import migrate
 from storage.database import Database
 
@@ -85,6 +89,43 @@ def db_current() -> None:
     settings = settings_or_exit()
     current = with_database(settings, migrate.current_revision)
     click.echo(t("cli-db-current", revision=current or t("cli-db-empty"), head=migrate.head()))
+
+
+@main.group("forms")
+def forms_group() -> None:
+    """Questionnaire files: check them, convert XLSForm workbooks to YAML."""
+
+
+@forms_group.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def forms_check(paths: tuple[Path, ...]) -> None:
+    """Check form files (YAML or XLSForm .xlsx; folders are searched) and list every problem."""
+    problems = check_paths(paths)
+    for problem in problems:
+        click.echo(problem_text(problem, t))
+    if problems:
+        click.echo(t("cli-forms-problems", count=len(problems)), err=True)
+        raise SystemExit(1)
+    click.echo(t("cli-forms-ok"))
+
+
+@forms_group.command("import")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the YAML here.")
+def forms_import(workbook: Path, out: Path | None) -> None:
+    """Convert an XLSForm workbook into the bot's YAML, for review (stdout, or --out FILE)."""
+    try:
+        text = xlsform_to_yaml(workbook)
+    except FormError as error:
+        for problem in error.problems:
+            click.echo(problem_text(problem, t), err=True)
+        click.echo(t("cli-forms-problems", count=len(error.problems)), err=True)
+        raise SystemExit(1) from None
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(t("cli-forms-written", path=str(out)))
 
 
 async def _upgrade(database: Database, revision: str) -> str | None:

@@ -7,3 +7,10 @@ cli-db-downgraded = База данных возвращена к версии {
 cli-db-current = Версия базы данных: { $revision }. Последняя версия: { $head }.
 cli-db-empty = база данных пуста
 cli-stopped = Бот остановлен.
+cli-forms-ok = Ошибок нет: формы можно загружать в бота.
+cli-forms-problems = { $count ->
+    [one] Найдена { $count } ошибка.
+    [few] Найдено { $count } ошибки.
+   *[many] Найдено { $count } ошибок.
+} Исправьте их и проверьте файлы ещё раз.
+cli-forms-written = Анкета сохранена в { $path }. Проверьте её и положите в папку анкет (FORMS_DIR).
