@@ -6,6 +6,7 @@ import logging
 import sys
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+PARAMETER_LOGGERS = ("aiosqlite", "sqlalchemy.engine", "asyncpg")
 
 
 class RedactFilter(logging.Filter):
@@ -34,3 +35,6 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # aiogram logs every handled update at INFO; that is noise at scale, not an event.
     logging.getLogger("aiogram.event").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    # These log statement parameters (answers, phones) at DEBUG: never let them.
+    for name in PARAMETER_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.getLevelName(level), logging.INFO))
