@@ -28,20 +28,25 @@ SQLITE_PRAGMAS = (
 _READ_ONLY = "school_bot_read_only"
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An engine for SQLite (file created with its folder) or PostgreSQL."""
+def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
+    """An engine for SQLite (file created with its folder) or PostgreSQL.
+
+    ``foreign_keys=False`` is for SQLite migrations only: Alembic's batch mode rebuilds a
+    table by copying and dropping it, and a DROP with foreign keys on would cascade.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database, echo)
+        return _sqlite_engine(url, parsed.database, echo, foreign_keys)
     # Statement parameters may hold personal data: keep them out of error messages and logs.
     return create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
 
 
-def _sqlite_engine(url: str, database: str | None, echo: bool) -> AsyncEngine:
+def _sqlite_engine(url: str, database: str | None, echo: bool, foreign_keys: bool) -> AsyncEngine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, echo=echo, hide_parameters=True)
-    event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+    on_connect = _sqlite_on_connect if foreign_keys else _sqlite_on_connect_without_keys
+    event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
     return engine
 
@@ -51,6 +56,13 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in SQLITE_PRAGMAS:
         cursor.execute(pragma)
+    cursor.close()
+
+
+def _sqlite_on_connect_without_keys(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_on_connect(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
     cursor.close()
 
 

@@ -18,6 +18,9 @@ class UserDTO:
     language: str | None
     role: Role
     created_at: datetime
+    consent_version: str | None = None
+    consent_at: datetime | None = None
+    erased_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from storage.database import Database
+from storage.database import Database, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -55,6 +55,24 @@ async def _run(database: Database, action: object) -> None:
         config = alembic_config()
         config.attributes["connection"] = connection
         action(config)  # type: ignore[operator]
+        _check_foreign_keys(connection)
 
-    async with database.connection() as connection:
-        await connection.run_sync(run)
+    if database.dialect != "sqlite":
+        async with database.connection() as connection:
+            await connection.run_sync(run)
+        return
+    url = database.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(url, foreign_keys=False)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(run)
+    finally:
+        await engine.dispose()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """With foreign keys off during a SQLite migration, prove nothing was left dangling."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"migration left {len(broken)} broken foreign key(s)")

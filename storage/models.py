@@ -41,9 +41,10 @@ class Base(DeclarativeBase):
 
 class Role(enum.StrEnum):
     admin = "admin"
-    coordinator = "coordinator"
-    consultant = "consultant"
-    respondent = "respondent"
+    coordinator = "coordinator"  # regional: every municipality
+    municipal = "municipal"  # municipal coordinator: the municipalities in user_municipalities
+    consultant = "consultant"  # a psychologist of the consultation office
+    respondent = "respondent"  # teachers, parents, mentors: their own submissions only
 
 
 class SubmissionStatus(enum.StrEnum):
@@ -66,6 +67,51 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     role: Mapped[Role] = mapped_column(_enum(Role), default=Role.respondent)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    consent_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
+
+
+class UserMunicipality(Base):
+    """The municipalities a municipal coordinator or a consultant works for."""
+
+    __tablename__ = "user_municipalities"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Invitation(Base):
+    """A one-time deep link that grants a role (and a municipality) to whoever opens it first."""
+
+    __tablename__ = "invitations"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE")
+    )
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who did what to whose data: exports, role changes, invitations used, erasures."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Municipality(Base):
@@ -163,13 +209,16 @@ class FSMRecord(Base):
 
 __all__ = [
     "Answer",
+    "AuditEntry",
     "Base",
     "FSMRecord",
     "FormVersion",
+    "Invitation",
     "Municipality",
     "Role",
     "School",
     "Submission",
     "SubmissionStatus",
     "User",
+    "UserMunicipality",
 ]

@@ -99,3 +99,30 @@ async def test_partial_unique_index_allows_one_draft_only(empty_database: Databa
     with pytest.raises(Exception, match=r"(?i)unique"):
         async with empty_database.connection() as connection:
             await connection.execute(insert_submission, {"status": "draft"})
+
+
+async def test_data_survives_every_step_down_and_up(empty_database: Database) -> None:
+    """Batch-mode rebuilds on SQLite must not cascade deletes into the rows that refer."""
+    await migrate.upgrade(empty_database, migrate.revisions()[0])
+    statements = [
+        "INSERT INTO users (id, first_name, role, created_at)"
+        " VALUES (7, 'A', 'respondent', CURRENT_TIMESTAMP)",
+        "INSERT INTO form_versions (id, form_id, version, fingerprint, title, definition,"
+        " created_at) VALUES (1, 'f', 1, 'x', 't', '{}', CURRENT_TIMESTAMP)",
+        "INSERT INTO submissions (id, form_version_id, respondent_id, status, created_at,"
+        " updated_at) VALUES (1, 1, 7, 'submitted', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "INSERT INTO answers (submission_id, question_id, value, answered_at)"
+        " VALUES (1, 'q', '1', CURRENT_TIMESTAMP)",
+    ]
+    async with empty_database.connection() as connection:
+        for statement in statements:
+            await connection.execute(text(statement))
+    for revision in migrate.revisions()[1:]:
+        await migrate.upgrade(empty_database, revision)
+    for revision in reversed(migrate.revisions()[:-1]):
+        await migrate.downgrade(empty_database, revision)
+    await migrate.upgrade(empty_database)
+    async with empty_database.connection() as connection:
+        answers = (await connection.execute(text("SELECT count(*) FROM answers"))).scalar()
+        users = (await connection.execute(text("SELECT count(*) FROM users"))).scalar()
+    assert (answers, users) == (1, 1)
