@@ -76,7 +76,6 @@ class Outcome:
     finished: bool = False  # the dialog is over: clear the FSM state
     edit: Reply | None = None  # new text and keyboard of the pressed message
     drop_keyboard: bool = False  # remove the pressed message's buttons, keep its text
-    drop_keyboard: bool = False  # remove the pressed message's buttons, keep its text
 
 
 @dataclass(slots=True)
