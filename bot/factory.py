@@ -20,6 +20,7 @@ from bot.settings import Settings
 from forms.i18n import Translator, translator
 from forms.problems import problem_text
 from handlers import setup_routers
+from handlers.access import Access
 from handlers.clock import Clock
 from handlers.dialog.flow import Dialogs
 from storage.catalog import FormCatalog
@@ -76,6 +77,7 @@ def create_dispatcher(
     dispatcher["clock"] = clock
     dispatcher["catalog"] = catalog
     dispatcher["dialogs"] = Dialogs(database, catalog, t, clock)
+    dispatcher["access"] = Access(database, settings.admin_ids, settings.invitation_days)
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
     dispatcher.include_router(setup_routers())
     dispatcher.startup.register(load_forms)

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     webhook_path: str = "/telegram/webhook"
     shutdown_timeout: float = Field(default=20.0, gt=0)
     forms_dir: Path | None = None
+    invitation_days: int = Field(default=7, ge=1, le=90)
 
     @field_validator("bot_token")
     @classmethod

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, dialog, errors, fallback, groups
+from handlers import common, dialog, errors, fallback, groups, invitations, staff
 from handlers.filters import PrivateChat
 
 
 def setup_routers() -> Router:
-    """The routers in the order they are asked: groups, features, fallback; errors."""
+    """The routers in the order they are asked: groups; invitations, staff tools (and their
+    polite refusal), commands, the questionnaire dialog, fallback; errors."""
     root = Router(name="root")
     root.include_router(groups.setup())
     private = Router(name="private")
     private.message.filter(PrivateChat())
     private.callback_query.filter(PrivateChat())
-    private.include_routers(common.setup(), dialog.setup(), fallback.setup())
+    private.include_routers(
+        invitations.setup(),
+        staff.setup(),
+        staff.denied(),
+        common.setup(),
+        dialog.setup(),
+        fallback.setup(),
+    )
     root.include_routers(private, errors.setup())
     return root

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
+from storage.models import Role
+
 
 class MenuAction(StrEnum):
     help = "h"
@@ -16,3 +18,23 @@ class MenuCallback(CallbackData, prefix="m1"):
     """A main-menu button. The version in the prefix retires buttons of older releases."""
 
     action: MenuAction
+
+
+class InviteCallback(CallbackData, prefix="iv"):
+    """Creating an invitation: the role, then (for municipal roles) the municipality."""
+
+    role: Role
+    m: int = 0
+
+
+class RoleAct(StrEnum):
+    ask = "a"
+    yes = "y"
+    no = "n"
+
+
+class RoleCallback(CallbackData, prefix="rl"):
+    """Revoking a person's role: ask, then confirm."""
+
+    u: int
+    a: RoleAct

@@ -76,3 +76,34 @@ class SchoolDTO:
     low_results: bool
     difficult_conditions: bool
     partner: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDTO:
+    id: int
+    first_name: str
+    last_name: str | None
+    role: Role
+    municipalities: tuple[str, ...]
+    municipality_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationDTO:
+    code: str
+    role: Role
+    municipality_id: int | None
+    created_by: int
+    created_at: datetime
+    expires_at: datetime
+    used_by: int | None
+    used_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditDTO:
+    id: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    details: dict[str, Any]

@@ -11,6 +11,7 @@ from aiogram.utils.text_decorations import html_decoration
 from forms.i18n import Translator
 from forms.schema import Form
 from forms.values import format_date
+from handlers.access import Access
 from handlers.callbacks import MenuAction, MenuCallback
 from handlers.dialog.callbacks import DraftAct, DraftCallback, StartForm
 from handlers.dialog.data import DialogData, FormDialog
@@ -21,7 +22,7 @@ from storage.dto import DraftDTO
 from storage.models import Role
 from storage.repositories import UnitOfWork
 
-STAFF_ROLES = frozenset({Role.admin, Role.coordinator})
+COORDINATORS = frozenset({Role.admin, Role.coordinator, Role.municipal})
 
 
 def setup() -> Router:
@@ -34,15 +35,18 @@ def setup() -> Router:
 
 def may_fill(form: Form, role: Role) -> bool:
     """Teacher, parent and mentor forms are open to everyone; coordinator forms to staff."""
-    if "coordinator" in form.roles and role in STAFF_ROLES:
+    if "coordinator" in form.roles and role in COORDINATORS:
         return True
     return any(r != "coordinator" for r in form.roles)
 
 
-async def list_forms(query: CallbackQuery, dialogs: Dialogs, i18n: Translator) -> None:
+async def list_forms(
+    query: CallbackQuery, dialogs: Dialogs, access: Access, i18n: Translator
+) -> None:
     async with dialogs.db.transaction() as uow:
-        user = await uow.users.save_profile(profile_of(query.from_user))
-    entries = [e for e in dialogs.catalog.all() if may_fill(e.form, user.role)]
+        await uow.users.save_profile(profile_of(query.from_user))
+    role = (await access.scope(query.from_user.id)).role
+    entries = [e for e in dialogs.catalog.all() if may_fill(e.form, role)]
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -59,8 +63,10 @@ async def list_forms(query: CallbackQuery, dialogs: Dialogs, i18n: Translator) -
 async def start_form(
     query: CallbackQuery,
     callback_data: StartForm,
+    *,
     state: FSMContext,
     dialogs: Dialogs,
+    access: Access,
     i18n: Translator,
 ) -> None:
     entry = dialogs.catalog.current(callback_data.form)
@@ -68,9 +74,10 @@ async def start_form(
     if entry is None or refusal is not None:
         await query.answer(refusal or i18n("form-unavailable"), show_alert=True)
         return
+    role = (await access.scope(query.from_user.id)).role
     async with dialogs.db.transaction() as uow:
         user = await uow.users.save_profile(profile_of(query.from_user))
-        allowed = may_fill(entry.form, user.role)
+        allowed = may_fill(entry.form, role)
         submission_id = (
             await _draft_for(uow, entry.form, entry.version_id, user.id) if allowed else None
         )

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.repositories.access import AuditRepository, InvitationRepository, RoleRepository
 from storage.repositories.forms import FormRepository
 from storage.repositories.schools import SchoolRepository
 from storage.repositories.submissions import SubmissionRepository
@@ -34,9 +35,24 @@ class UnitOfWork:
     def schools(self) -> SchoolRepository:
         return SchoolRepository(self.connection)
 
+    @cached_property
+    def roles(self) -> RoleRepository:
+        return RoleRepository(self.connection)
+
+    @cached_property
+    def invitations(self) -> InvitationRepository:
+        return InvitationRepository(self.connection)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.connection)
+
 
 __all__ = [
+    "AuditRepository",
     "FormRepository",
+    "InvitationRepository",
+    "RoleRepository",
     "SchoolRepository",
     "SubmissionRepository",
     "UnitOfWork",

@@ -12,6 +12,7 @@ import pytest
 
 from bot.logs import RedactFilter
 from bot.settings import SettingsError, load_settings
+from storage import migrate
 from tests.mocked_bot import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,6 +101,7 @@ def test_db_upgrade_creates_the_sqlite_file_and_reports_the_version(tmp_path: Pa
     down = cli("db", "downgrade", "base", env=env, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
     assert (tmp_path / "data" / "bot.db").exists()
-    assert "обновлена до версии 0001" in upgraded.stdout
-    assert "Версия базы данных: 0001. Последняя версия: 0001." in current.stdout
+    head = migrate.head()
+    assert f"обновлена до версии {head}" in upgraded.stdout
+    assert f"Версия базы данных: {head}. Последняя версия: {head}." in current.stdout
     assert "база данных пуста" in down.stdout

@@ -99,3 +99,39 @@ month-10 = Октябрь
 month-11 = Ноябрь
 month-12 = Декабрь
 weekdays = Пн Вт Ср Чт Пт Сб Вс
+
+## Roles and access.
+role-admin = администратор
+role-coordinator = региональный координатор
+role-municipal = муниципальный координатор
+role-consultant = консультант
+role-respondent = участник
+access-denied = У вас нет прав для этого действия. Если они нужны, обратитесь к координатору.
+invite-choose-role = Кого вы приглашаете? Выберите роль.
+invite-role-button = { $role }
+invite-choose-municipality = Для какого муниципалитета это приглашение?
+invite-no-municipalities = В справочнике пока нет муниципалитетов. Сначала загрузите справочник школ.
+invite-created =
+    Приглашение готово: роль «{ $role }»{ $municipality }.
+    Перешлите эту ссылку человеку, которого приглашаете:
+    { $link }
+    Ссылка срабатывает один раз и действует до { $until }.
+invite-for-municipality = , { $municipality }
+invite-accepted = Готово! Теперь ваша роль — «{ $role }»{ $municipality }.
+invite-unknown = Такого приглашения нет. Попросите координатора прислать новую ссылку.
+invite-used = Это приглашение уже использовано. Если оно было для вас, попросите новую ссылку.
+invite-expired = Срок действия приглашения истёк { $date }. Попросите координатора прислать новую ссылку.
+roles-title = <b>Роли пользователей</b>
+roles-line = { $number }. { $name } — { $role }{ $municipalities }
+roles-empty = Пока ни у кого нет ролей, кроме администраторов из настроек.
+roles-button-revoke = Отозвать роль у № { $number }
+roles-revoke-confirm = Отозвать роль «{ $role }» у пользователя { $name }? Он станет обычным участником.
+roles-button-yes = Да, отозвать роль
+roles-button-no = Нет, оставить
+roles-revoked = Роль отозвана: { $name } теперь участник.
+roles-kept = Хорошо, роль осталась.
+roles-not-allowed = Эту роль вы изменить не можете.
+audit-caption = Журнал действий: кто что выгружал, менял и удалял.
+command-invite = Пригласить координатора или консультанта
+command-roles = Роли пользователей
+command-audit = Журнал действий
