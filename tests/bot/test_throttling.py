@@ -196,6 +196,22 @@ async def test_after_a_full_pause_the_user_is_served_and_a_new_episode_notifies_
     assert notices(bot, 7) == 2
 
 
+async def test_the_episode_ends_when_the_bucket_is_full_even_if_still_remembered(
+    dispatcher: Dispatcher, bot: MockedBot, throttling: ThrottlingMiddleware, clock: FakeClock
+) -> None:
+    for number in range(30):
+        await send(dispatcher, bot, 7, f"first{number}")
+    clock.advance(0.1)
+    await send(dispatcher, bot, 7, "half a token: dropped")
+    clock.advance(3.9)  # 0.5 + 3.9 * RATE = BURST tokens, but not idle for BURST / RATE
+    for number in range(30):
+        await send(dispatcher, bot, 7, f"second{number}")
+
+    assert len(throttling) == 1
+    assert len(echoes(bot, 7)) == 2 * BURST
+    assert notices(bot, 7) == 2
+
+
 async def test_a_flooding_callback_is_answered_with_the_notice(
     dispatcher: Dispatcher, bot: MockedBot
 ) -> None:
