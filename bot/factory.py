@@ -23,12 +23,13 @@ from handlers import setup_routers
 from handlers.access import Access
 from handlers.clock import Clock
 from handlers.dialog.flow import Dialogs
+from handlers.privacy import Privacy
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.fsm import SQLStorage
 
 logger = logging.getLogger(__name__)
-COMMANDS = ("start", "help", "cancel")
+COMMANDS = ("start", "help", "cancel", "mydata", "delete_me")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def create_dispatcher(
     dispatcher["catalog"] = catalog
     dispatcher["dialogs"] = Dialogs(database, catalog, t, clock)
     dispatcher["access"] = Access(database, settings.admin_ids, settings.invitation_days)
+    dispatcher["privacy"] = Privacy(database, catalog, settings.pseudonym_secret())
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
     dispatcher.include_router(setup_routers())
     dispatcher.startup.register(load_forms)
@@ -103,7 +105,10 @@ def create_application(settings: Settings) -> Application:
 
 
 def bot_commands(t: Translator) -> list[BotCommand]:
-    return [BotCommand(command=name, description=t(f"command-{name}")) for name in COMMANDS]
+    return [
+        BotCommand(command=name, description=t("command-" + name.replace("_", "-")))
+        for name in COMMANDS
+    ]
 
 
 async def _on_startup(bot: Bot, i18n: Translator) -> None:

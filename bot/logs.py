@@ -33,8 +33,12 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(RedactFilter(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    # aiogram logs every handled update at INFO; that is noise at scale, not an event.
+    quiet_loggers(level)
+
+
+def quiet_loggers(level: str) -> None:
+    """aiogram logs every handled update at INFO: noise at scale. The database drivers log
+    statement parameters (answers, phones) at DEBUG: never let them."""
     logging.getLogger("aiogram.event").setLevel(max(logging.getLevelName(level), logging.WARNING))
-    # These log statement parameters (answers, phones) at DEBUG: never let them.
     for name in PARAMETER_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.getLevelName(level), logging.INFO))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -49,6 +50,7 @@ class Settings(BaseSettings):
     shutdown_timeout: float = Field(default=20.0, gt=0)
     forms_dir: Path | None = None
     invitation_days: int = Field(default=7, ge=1, le=90)
+    pseudonym_key: SecretStr | None = None
 
     @field_validator("bot_token")
     @classmethod
@@ -107,6 +109,14 @@ class Settings(BaseSettings):
     def form_folders(self) -> list[Path]:
         """The built-in forms, then the coordinators' own folder (a later file wins by id)."""
         return [LIBRARY] if self.forms_dir is None else [LIBRARY, self.forms_dir]
+
+    def pseudonym_secret(self) -> bytes:
+        """The key of stable pseudonyms; by default derived from the token (set it explicitly
+        before rotating the token, or pseudonyms in new registers will differ)."""
+        if self.pseudonym_key is not None:
+            return self.pseudonym_key.get_secret_value().encode()
+        token = self.bot_token.get_secret_value().encode()
+        return hashlib.sha256(b"school-bot pseudonyms:" + token).digest()
 
     def webhook_endpoint(self) -> str:
         """The full public address Telegram posts updates to."""

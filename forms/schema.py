@@ -73,6 +73,7 @@ class Form(Model):
     opens_at: date | None = None
     closes_at: date | None = None
     consent: bool = False
+    retention_days: int | None = Field(default=None, ge=1, le=3650)
     questions: tuple[Item, ...] = Field(min_length=1)
 
     @field_validator("version", mode="before")

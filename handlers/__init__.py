@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, dialog, errors, fallback, groups, invitations, staff
+from handlers import common, dialog, errors, fallback, groups, invitations, privacy, staff
 from handlers.filters import PrivateChat
 
 
@@ -21,6 +21,7 @@ def setup_routers() -> Router:
         staff.setup(),
         staff.denied(),
         common.setup(),
+        privacy.setup(),
         dialog.setup(),
         fallback.setup(),
     )

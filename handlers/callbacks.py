@@ -38,3 +38,20 @@ class RoleCallback(CallbackData, prefix="rl"):
 
     u: int
     a: RoleAct
+
+
+class ConsentCallback(CallbackData, prefix="cs"):
+    """The answer to the consent text shown before a form: ``y`` or ``n``."""
+
+    form: str
+    a: str
+
+
+class PrivacyAct(StrEnum):
+    file = "f"
+    erase = "e"
+    keep = "k"
+
+
+class PrivacyCallback(CallbackData, prefix="pd"):
+    a: PrivacyAct

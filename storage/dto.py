@@ -44,6 +44,7 @@ class SubmissionDTO:
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
+    personal_erased_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -183,6 +183,7 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    personal_erased_at: Mapped[datetime | None]
 
 
 class Answer(Base):

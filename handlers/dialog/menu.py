@@ -8,11 +8,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiogram.utils.text_decorations import html_decoration
 
+from forms.consent import consent
 from forms.i18n import Translator
 from forms.schema import Form
 from forms.values import format_date
 from handlers.access import Access
-from handlers.callbacks import MenuAction, MenuCallback
+from handlers.callbacks import ConsentCallback, MenuAction, MenuCallback
 from handlers.dialog.callbacks import DraftAct, DraftCallback, StartForm
 from handlers.dialog.data import DialogData, FormDialog
 from handlers.dialog.flow import Dialogs
@@ -29,6 +30,7 @@ def setup() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(list_forms, MenuCallback.filter(F.action == MenuAction.forms))
     router.callback_query.register(start_form, StartForm.filter())
+    router.callback_query.register(on_consent, ConsentCallback.filter())
     router.callback_query.register(on_draft, DraftCallback.filter())
     return router
 
@@ -69,24 +71,79 @@ async def start_form(
     access: Access,
     i18n: Translator,
 ) -> None:
-    entry = dialogs.catalog.current(callback_data.form)
-    refusal = None if entry is None else _closed(entry.form, dialogs, i18n)
+    await open_form(query, callback_data.form, state=state, dialogs=dialogs, access=access, t=i18n)
+
+
+async def open_form(
+    query: CallbackQuery,
+    form_id: str,
+    *,
+    state: FSMContext,
+    dialogs: Dialogs,
+    access: Access,
+    t: Translator,
+) -> None:
+    """Checks, the consent where the form needs it, then the draft and its first screen."""
+    entry = dialogs.catalog.current(form_id)
+    refusal = None if entry is None else _closed(entry.form, dialogs, t)
     if entry is None or refusal is not None:
-        await query.answer(refusal or i18n("form-unavailable"), show_alert=True)
+        await query.answer(refusal or t("form-unavailable"), show_alert=True)
         return
-    role = (await access.scope(query.from_user.id)).role
+    form, role = entry.form, (await access.scope(query.from_user.id)).role
     async with dialogs.db.transaction() as uow:
         user = await uow.users.save_profile(profile_of(query.from_user))
-        allowed = may_fill(entry.form, role)
-        submission_id = (
-            await _draft_for(uow, entry.form, entry.version_id, user.id) if allowed else None
-        )
-    if not allowed or submission_id is None:
-        refusal = "form-already-done" if allowed else "form-unavailable"
-        await query.answer(i18n(refusal, title=entry.form.title), show_alert=True)
+        allowed = may_fill(form, role)
+        needs_consent = allowed and form.consent and user.consent_version != consent().version
+        submission_id = None
+        if allowed and not needs_consent:
+            submission_id = await _draft_for(uow, form, entry.version_id, user.id)
+    await query.answer(
+        None if submission_id or needs_consent else _refusal(form, allowed, t),
+        show_alert=not (submission_id or needs_consent),
+    )
+    if needs_consent and isinstance(query.message, Message):
+        await query.message.answer(consent().text, reply_markup=_consent_buttons(t, form.id))
+    elif submission_id is not None:
+        await _enter(query, state, dialogs, submission_id, intro=_intro(form, t))
+
+
+def _refusal(form: Form, allowed: bool, t: Translator) -> str:
+    return t("form-already-done" if allowed else "form-unavailable", title=form.title)
+
+
+def _consent_buttons(t: Translator, form_id: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("consent-button-yes"), callback_data=ConsentCallback(form=form_id, a="y"))
+    builder.button(text=t("consent-button-no"), callback_data=ConsentCallback(form=form_id, a="n"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+async def on_consent(
+    query: CallbackQuery,
+    callback_data: ConsentCallback,
+    *,
+    state: FSMContext,
+    dialogs: Dialogs,
+    access: Access,
+    i18n: Translator,
+) -> None:
+    entry = dialogs.catalog.current(callback_data.form)
+    if entry is None or not isinstance(query.message, Message):
+        await query.answer(i18n("form-unavailable"), show_alert=True)
         return
-    await query.answer()
-    await _enter(query, state, dialogs, submission_id, intro=_intro(entry.form, i18n))
+    if callback_data.a != "y":
+        await query.answer()
+        await query.message.edit_text(i18n("consent-declined", title=entry.form.title))
+        return
+    version = consent().version
+    async with dialogs.db.transaction() as uow:
+        await uow.users.save_profile(profile_of(query.from_user))
+        await uow.users.record_consent(query.from_user.id, version)
+        await uow.audit.record(query.from_user.id, "consent_given", version=version)
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(i18n("consent-given"))
+    await open_form(query, entry.form.id, state=state, dialogs=dialogs, access=access, t=i18n)
 
 
 def _closed(form: Form, dialogs: Dialogs, t: Translator) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -94,6 +95,33 @@ class SubmissionRepository:
             )
         )
         return int((await self._connection.execute(query)).scalar_one())
+
+    async def of_respondent(self, respondent_id: int) -> list[SubmissionDTO]:
+        query = _COLUMNS.where(Submission.respondent_id == respondent_id).order_by(Submission.id)
+        return [SubmissionDTO(**row._mapping) for row in await self._connection.execute(query)]
+
+    async def expired_personal(
+        self, form_id: str, submitted_before: datetime
+    ) -> list[SubmissionDTO]:
+        """Submitted long enough ago, personal data not yet erased."""
+        query = (
+            _COLUMNS.join(FormVersion, FormVersion.id == Submission.form_version_id)
+            .where(
+                FormVersion.form_id == form_id,
+                Submission.status == SubmissionStatus.submitted,
+                Submission.submitted_at < submitted_before,
+                Submission.personal_erased_at.is_(None),
+            )
+            .order_by(Submission.id)
+        )
+        return [SubmissionDTO(**row._mapping) for row in await self._connection.execute(query)]
+
+    async def mark_personal_erased(self, submission_id: int) -> None:
+        await self._connection.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(personal_erased_at=utcnow())
+        )
 
     async def answers(self, submission_id: int) -> dict[str, Any]:
         query = select(Answer.question_id, Answer.value).where(

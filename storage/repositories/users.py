@@ -32,6 +32,21 @@ class UserRepository:
         row = (await self._connection.execute(query)).first()
         return None if row is None else UserDTO(**row._mapping)
 
+    async def record_consent(self, user_id: int, version: str) -> None:
+        await self._connection.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(consent_version=version, consent_at=utcnow())
+        )
+
+    async def erase_profile(self, user_id: int, pseudonym: str) -> None:
+        """Name and username replaced by a pseudonym; the person can still use the bot."""
+        await self._connection.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(first_name=pseudonym, last_name=None, username=None, erased_at=utcnow())
+        )
+
     async def save_profile(self, profile: TelegramProfile, *, role: Role | None = None) -> UserDTO:
         """Create the user or refresh their Telegram profile; the role changes only when given."""
         values = {
@@ -43,8 +58,16 @@ class UserRepository:
         if role is not None:
             values["role"] = role
         updated = await self._connection.execute(
-            update(User).where(User.id == profile.id).values(**values)
+            update(User).where(User.id == profile.id, User.erased_at.is_(None)).values(**values)
         )
+        if updated.rowcount == 0 and await self.get(profile.id) is not None:
+            if role is not None:  # an erased profile keeps its pseudonym, but roles still change
+                await self._connection.execute(
+                    update(User).where(User.id == profile.id).values(role=role)
+                )
+            user = await self.get(profile.id)
+            assert user is not None
+            return user
         if updated.rowcount == 0:
             await self._connection.execute(
                 insert(User).values(

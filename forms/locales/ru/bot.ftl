@@ -135,3 +135,37 @@ audit-caption = Журнал действий: кто что выгружал, �
 command-invite = Пригласить координатора или консультанта
 command-roles = Роли пользователей
 command-audit = Журнал действий
+
+## Consent and the person's own data.
+consent-button-yes = ✅ Даю согласие
+consent-button-no = Не даю согласия
+consent-given = Спасибо! Согласие записано.
+consent-declined = Без вашего согласия мы не можем принять анкету «{ $title }». Ваши ответы не сохранялись. Если передумаете, откройте анкету снова.
+mydata-title = <b>Что бот хранит о вас</b>
+mydata-name = Имя: { $name }
+mydata-username = Имя пользователя в Telegram: @{ $username }
+mydata-role = Роль: { $role }
+mydata-consent = Согласие на обработку данных: версия { $version }, дано { $date }.
+mydata-no-consent = Согласия на обработку данных вы не давали.
+mydata-erased = Ваши персональные данные удалены { $date }.
+mydata-forms = Ваши анкеты:
+mydata-form-line = { $number }. «{ $title }» — { $status }, ответов: { $answers }
+mydata-status-draft = не отправлена
+mydata-status-submitted = отправлена { $date }
+mydata-no-forms = Анкет вы пока не заполняли.
+mydata-hint = Удалить свои данные можно командой /delete_me.
+mydata-button-file = 📄 Получить все ответы файлом
+mydata-file-caption = Все сведения о вас и ваши ответы.
+deleteme-confirm =
+    Удалить ваши персональные данные?
+    Будут удалены ваше имя, имя пользователя в Telegram, телефоны, адреса почты, файлы и ответы, написанные своими словами, а также неотправленные анкеты.
+    Ответы-варианты и оценки останутся без вашего имени: они нужны для общей статистики.
+    Отменить удаление будет нельзя.
+deleteme-button-yes = Да, удалить мои данные
+deleteme-button-no = Нет, ничего не удалять
+deleteme-done = Готово: ваши персональные данные удалены. Исправлено ответов: { $answers }, удалено черновиков: { $drafts }.
+deleteme-kept = Хорошо, ничего не удалено.
+data-erased-marker = (удалено)
+pseudonym = Участник { $code }
+command-mydata = Что бот хранит обо мне
+command-delete-me = Удалить мои данные

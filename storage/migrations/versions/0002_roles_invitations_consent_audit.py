@@ -83,6 +83,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", "municipality_id", name=op.f("pk_user_municipalities")),
     )
+    with op.batch_alter_table("submissions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("personal_erased_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("consent_version", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("consent_at", sa.DateTime(), nullable=True))
@@ -95,6 +97,8 @@ def downgrade() -> None:
         batch_op.drop_column("erased_at")
         batch_op.drop_column("consent_at")
         batch_op.drop_column("consent_version")
+    with op.batch_alter_table("submissions", schema=None) as batch_op:
+        batch_op.drop_column("personal_erased_at")
 
     op.drop_table("user_municipalities")
     op.drop_table("invitations")

@@ -1,0 +1,73 @@
+"""Erasing personal data: on a person's request, and when a form's retention period ends."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from forms.personal import scrub
+from forms.schema import Form
+from storage.catalog import FormCatalog
+from storage.models import SubmissionStatus
+from storage.repositories import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Erased:
+    drafts: int
+    answers: int
+
+
+async def scrub_submission(uow: UnitOfWork, form: Form, submission_id: int, marker: str) -> int:
+    """Replace the personal answers of one submission; returns how many changed."""
+    changed = 0
+    answers = await uow.submissions.answers(submission_id)
+    for question in form.all_questions():
+        if question.id not in answers:
+            continue
+        value = scrub(question, answers[question.id], marker)
+        if value != answers[question.id]:
+            await uow.submissions.save_answer(submission_id, question.id, value)
+            changed += 1
+    await uow.submissions.mark_personal_erased(submission_id)
+    return changed
+
+
+async def erase_person(
+    uow: UnitOfWork, catalog: FormCatalog, user_id: int, *, pseudonym: str, marker: str
+) -> Erased:
+    """Drafts are deleted; sent answers keep what statistics need; the name becomes a pseudonym."""
+    drafts = answers = 0
+    for submission in await uow.submissions.of_respondent(user_id):
+        if submission.status is SubmissionStatus.draft:
+            drafts += await uow.submissions.discard(submission.id)
+            continue
+        form = await catalog.version(submission.form_version_id, uow)
+        if form is not None:
+            answers += await scrub_submission(uow, form, submission.id, marker)
+    await uow.users.erase_profile(user_id, pseudonym)
+    await uow.audit.record(user_id, "data_erased", drafts=drafts, answers=answers)
+    return Erased(drafts, answers)
+
+
+async def erase_expired(uow: UnitOfWork, catalog: FormCatalog, now: datetime, marker: str) -> int:
+    """Erase the personal answers of responses older than their form's retention period."""
+    erased = 0
+    for entry in catalog.all():
+        days = entry.form.retention_days
+        if days is None:
+            continue
+        for submission in await uow.submissions.expired_personal(
+            entry.form.id, now - timedelta(days=days)
+        ):
+            form = await catalog.version(submission.form_version_id, uow)
+            if form is not None:
+                await scrub_submission(uow, form, submission.id, marker)
+                erased += 1
+    if erased:
+        await uow.audit.record(None, "retention_erased", submissions=erased)
+        logger.info("retention: personal data of %d response(s) erased", erased)
+    return erased

@@ -1,0 +1,174 @@
+"""Consent before personal answers, /mydata, /delete_me, retention, and clean logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from aiogram import Dispatcher
+from aiogram.methods import SendDocument
+from sqlalchemy import func, select
+
+from bot.factory import create_dispatcher
+from bot.logs import quiet_loggers
+from bot.settings import Settings
+from forms.consent import consent
+from forms.i18n import translator
+from storage.catalog import FormCatalog
+from storage.database import Database
+from storage.erasure import erase_expired
+from storage.models import Submission
+from storage.types import utcnow
+from tests import updates
+from tests.handlers.conversation import Conversation
+from tests.mocked_bot import TOKEN, MockedBot
+
+t = translator()
+FORMS = Path(__file__).parent / "forms"
+SURVEY = "Анкета для проверки диалога"
+DEMO = "Пробная анкета"
+MARK = t("data-erased-marker")
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(_env_file=None, bot_token=TOKEN, forms_dir=FORMS)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) -> Dispatcher:
+    dispatcher = create_dispatcher(settings, sqlite_db)
+    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
+    return dispatcher
+
+
+@pytest.fixture
+def chat(dispatcher: Dispatcher, bot: MockedBot) -> Conversation:
+    user = updates.user(1001, "Мария", last_name="Иванова", username="ivanova_m")
+    return Conversation(dispatcher, bot, user)
+
+
+async def open_form(chat: Conversation, title: str) -> None:
+    await chat.send("/start")
+    await chat.press(t("menu-button-forms"))
+    await chat.press(title)
+
+
+async def send_survey_as_parent(chat: Conversation) -> None:
+    await open_form(chat, SURVEY)
+    await chat.press(t("form-button-next"))
+    await chat.press("Я родитель")
+    await chat.press(t("answer-no"))
+    await chat.press(t("form-button-skip"))  # date
+    await chat.send("Меня зовут Мария Иванова, сын в 7 «Б»")
+    await chat.send("+7 916 123-45-67")
+    await chat.press(t("form-button-done"))  # no files
+    await chat.press(t("dialog-button-submit"))
+
+
+async def count_submissions(database: Database) -> int:
+    async with database.read() as uow:
+        return int(
+            (await uow.connection.execute(select(func.count()).select_from(Submission))).scalar()
+            or 0
+        )
+
+
+async def test_declining_consent_stores_nothing_and_agreeing_starts_the_form(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    await open_form(chat, DEMO)
+    assert chat.last().text == consent().text
+    await chat.press(t("consent-button-no"))
+    assert chat.last().text == t("consent-declined", title=DEMO)
+    assert await count_submissions(sqlite_db) == 0
+    async with sqlite_db.read() as uow:
+        user = await uow.users.get(1001)
+        assert await uow.audit.entries() == []
+    assert user is not None
+    assert user.consent_version is None
+
+    await open_form(chat, DEMO)
+    await chat.press(t("consent-button-yes"))
+    assert "Здравствуйте! Это пробная анкета." in chat.last().text
+    async with sqlite_db.read() as uow:
+        user = await uow.users.get(1001)
+        [entry] = await uow.audit.entries()
+    assert user is not None
+    assert user.consent_version == consent().version
+    assert user.consent_at is not None
+    assert (entry.action, entry.details) == ("consent_given", {"version": consent().version})
+
+    await chat.send("/start")
+    await chat.press(t("menu-button-continue", title=DEMO))
+    assert chat.last().text != consent().text  # asked once per version
+
+
+async def test_mydata_shows_and_sends_what_is_kept(chat: Conversation, sqlite_db: Database) -> None:
+    await send_survey_as_parent(chat)
+    await chat.send("/mydata")
+    summary = chat.last().text
+    assert "Имя: Мария Иванова" in summary
+    assert "@ivanova_m" in summary
+    assert "Роль: участник" in summary
+    assert f"1. «{SURVEY}» — отправлена" in summary
+    await chat.press(t("mydata-button-file"))
+    [sent] = chat.bot.session.of_type(SendDocument)
+    data = json.loads(sent.document.data)  # type: ignore[union-attr]
+    assert data["profile"]["username"] == "ivanova_m"
+    answers = {a["question"]: a["answer"] for a in data["forms"][0]["answers"]}
+    assert answers["Телефон для связи"] == "+7 916 123-45-67"
+    async with sqlite_db.read() as uow:
+        assert [e.action for e in await uow.audit.entries()] == ["data_requested"]
+
+
+async def test_delete_me_erases_personal_data_and_keeps_the_figures(
+    chat: Conversation, sqlite_db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    quiet_loggers("DEBUG")
+    with caplog.at_level(logging.DEBUG):
+        await send_survey_as_parent(chat)
+        await open_form(chat, DEMO)
+        await chat.press(t("consent-button-yes"))  # leaves a draft
+        await chat.send("/delete_me")
+        assert chat.last().text == t("deleteme-confirm")
+        await chat.press(t("deleteme-button-yes"))
+        assert chat.last().text == t("deleteme-done", answers=2, drafts=1)
+        await chat.send("/start")  # the Telegram name comes again: it must not be stored again
+
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(1)
+        user = await uow.users.get(1001)
+        drafts = await uow.submissions.drafts(1001)
+        actions = [e.action for e in await uow.audit.entries()]
+    assert answers["comment"] == MARK
+    assert answers["phone"] == MARK
+    assert answers["position"] == "parent"  # figures stay correct
+    assert answers["wants_mentor"] is False
+    assert drafts == []
+    assert user is not None
+    assert user.first_name.startswith("Участник ")
+    assert (user.last_name, user.username) == (None, None)
+    assert user.erased_at is not None
+    assert actions[-1] == "data_erased"
+
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert logged  # the scenario did log (aiogram, storage)
+    for secret in ("Иванова", "ivanova_m", "9161234567", "Меня зовут", TOKEN):
+        assert secret not in logged
+
+
+async def test_retention_erases_old_personal_answers_once(
+    chat: Conversation, sqlite_db: Database, dispatcher: Dispatcher
+) -> None:
+    await send_survey_as_parent(chat)
+    catalog: FormCatalog = dispatcher["catalog"]
+    async with sqlite_db.transaction() as uow:
+        assert await erase_expired(uow, catalog, utcnow(), MARK) == 0  # too recent
+        assert await erase_expired(uow, catalog, utcnow() + timedelta(days=31), MARK) == 1
+        assert await erase_expired(uow, catalog, utcnow() + timedelta(days=32), MARK) == 0
+        answers = await uow.submissions.answers(1)
+    assert (answers["comment"], answers["phone"], answers["position"]) == (MARK, MARK, "parent")
