@@ -15,6 +15,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.types import BotCommand
 
+from bot.jobs import Periodic, retention_job
 from bot.middlewares import InFlightTracker, RetryAfterMiddleware
 from bot.settings import Settings
 from forms.i18n import Translator, translator
@@ -41,6 +42,7 @@ class Application:
     dispatcher: Dispatcher
     database: Database
     tracker: InFlightTracker
+    jobs: tuple[Periodic, ...] = ()
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -97,7 +99,9 @@ def create_application(settings: Settings) -> Application:
     database = Database.from_url(settings.database_url)
     tracker = InFlightTracker()
     dispatcher = create_dispatcher(settings, database, tracker)
-    app = Application(settings, create_bot(settings), dispatcher, database, tracker)
+    retention = retention_job(database, dispatcher["catalog"], dispatcher["i18n"])
+    jobs = (Periodic("retention", settings.retention_check_minutes * 60, retention),)
+    app = Application(settings, create_bot(settings), dispatcher, database, tracker, jobs)
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
     dispatcher["application"] = app
@@ -111,8 +115,10 @@ def bot_commands(t: Translator) -> list[BotCommand]:
     ]
 
 
-async def _on_startup(bot: Bot, i18n: Translator) -> None:
+async def _on_startup(bot: Bot, i18n: Translator, application: Application) -> None:
     await bot.set_my_commands(bot_commands(i18n))
+    for job in application.jobs:
+        job.start()
     logger.info("bot started; commands menu set")
 
 
@@ -121,6 +127,8 @@ async def _on_shutdown(application: Application) -> None:
     running = app.tracker.running
     if running:
         logger.info("waiting for %d update(s) in progress", running)
+    for job in app.jobs:
+        await job.stop()
     if not await app.tracker.wait_idle(app.settings.shutdown_timeout):
         logger.warning("shutdown timeout: %d update(s) left unfinished", app.tracker.running)
     await app.dispatcher.storage.close()

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     forms_dir: Path | None = None
     invitation_days: int = Field(default=7, ge=1, le=90)
     pseudonym_key: SecretStr | None = None
+    retention_check_minutes: int = Field(default=60, ge=1, le=24 * 60)
 
     @field_validator("bot_token")
     @classmethod

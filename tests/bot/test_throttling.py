@@ -203,7 +203,7 @@ async def test_the_episode_ends_when_the_bucket_is_full_even_if_still_remembered
         await send(dispatcher, bot, 7, f"first{number}")
     clock.advance(0.1)
     await send(dispatcher, bot, 7, "half a token: dropped")
-    clock.advance(3.9)  # 0.5 + 3.9 * RATE = BURST tokens, but not idle for BURST / RATE
+    clock.advance(3.95)  # 0.5 + 3.95 * RATE > BURST tokens, yet not idle for BURST / RATE
     for number in range(30):
         await send(dispatcher, bot, 7, f"second{number}")
 

@@ -39,7 +39,13 @@ async def test_a_user_starts_the_bot_and_opens_help(fake: FakeBotAPI, tmp_path: 
     assert answer.text is None
     assert pointer.text == t("unknown-message")
     assert in_group.text == t("private-only", username="school_test_bot")
-    assert [c["command"] for c in fake.commands] == ["start", "help", "cancel"]
+    assert [c["command"] for c in fake.commands] == [
+        "start",
+        "help",
+        "cancel",
+        "mydata",
+        "delete_me",
+    ]
     assert fake.commands[0]["description"] == t("command-start")
     fake.assert_no_errors()
     with sqlite3.connect(tmp_path / "bot.db") as db:
