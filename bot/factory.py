@@ -18,6 +18,7 @@ from aiogram.types import BotCommand
 from bot.jobs import Periodic, retention_job
 from bot.middlewares import InFlightTracker, RetryAfterMiddleware
 from bot.settings import Settings
+from bot.throttling import ThrottlingMiddleware, install_throttling
 from forms.i18n import Translator, translator
 from forms.problems import problem_text
 from handlers import setup_routers
@@ -83,6 +84,8 @@ def create_dispatcher(
     dispatcher["access"] = Access(database, settings.admin_ids, settings.invitation_days)
     dispatcher["privacy"] = Privacy(database, catalog, settings.pseudonym_secret())
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
+    throttling = ThrottlingMiddleware(settings.throttle_rate, settings.throttle_burst, i18n=t)
+    install_throttling(dispatcher, throttling)  # ahead of the FSM: a flood costs nothing more
     dispatcher.include_router(setup_routers())
     dispatcher.startup.register(load_forms)
     return dispatcher

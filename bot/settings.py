@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     invitation_days: int = Field(default=7, ge=1, le=90)
     pseudonym_key: SecretStr | None = None
     retention_check_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    throttle_rate: float = Field(default=5.0, gt=0)
+    throttle_burst: int = Field(default=20, ge=1)
 
     @field_validator("bot_token")
     @classmethod

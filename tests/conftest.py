@@ -22,6 +22,8 @@ from tests.mocked_bot import TOKEN, MockedBot
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+# Scripted people answer at machine speed; the throttling tests cover the limit itself.
+MACHINE_SPEED = 1_000_000
 
 
 def sqlite_url(path: Path) -> str:
@@ -119,6 +121,7 @@ def settings(tmp_path: Path) -> Settings:
         bot_token=TOKEN,
         database_url=sqlite_url(tmp_path / "bot.db"),
         admin_ids=frozenset({9001}),
+        throttle_burst=MACHINE_SPEED,
     )
 
 

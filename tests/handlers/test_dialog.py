@@ -21,6 +21,7 @@ from handlers.clock import Clock
 from storage.database import Database
 from storage.models import Submission
 from tests import updates
+from tests.conftest import MACHINE_SPEED
 from tests.handlers.conversation import Conversation
 from tests.mocked_bot import MockedBot
 
@@ -33,7 +34,7 @@ TITLE = "Анкета для проверки диалога"
 def settings(tmp_path: Path) -> Settings:
     from tests.mocked_bot import TOKEN
 
-    return Settings(_env_file=None, bot_token=TOKEN, forms_dir=FORMS)  # type: ignore[call-arg]
+    return Settings(_env_file=None, bot_token=TOKEN, forms_dir=FORMS, throttle_burst=MACHINE_SPEED)  # type: ignore[call-arg]
 
 
 async def started(settings: Settings, database: Database, bot: MockedBot) -> Dispatcher:

@@ -23,6 +23,7 @@ from storage.erasure import erase_expired
 from storage.models import Submission
 from storage.types import utcnow
 from tests import updates
+from tests.conftest import MACHINE_SPEED
 from tests.handlers.conversation import Conversation
 from tests.mocked_bot import TOKEN, MockedBot
 
@@ -35,7 +36,7 @@ MARK = t("data-erased-marker")
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(_env_file=None, bot_token=TOKEN, forms_dir=FORMS)  # type: ignore[call-arg]
+    return Settings(_env_file=None, bot_token=TOKEN, forms_dir=FORMS, throttle_burst=MACHINE_SPEED)  # type: ignore[call-arg]
 
 
 @pytest.fixture
