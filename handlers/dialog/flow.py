@@ -138,7 +138,8 @@ class Dialog:
             return await step(uow, context)
 
     async def _load(self, uow: UnitOfWork, data: DialogData) -> Context | Outcome:
-        submission = await uow.submissions.get(data.submission)
+        loaded = await uow.submissions.load(data.submission)
+        submission, answers = loaded if loaded is not None else (None, {})
         if submission is None or submission.respondent_id != self.user_id:
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
         if submission.status is SubmissionStatus.submitted:
@@ -150,7 +151,6 @@ class Dialog:
         form = await self.catalog.version(submission.form_version_id, uow)
         if form is None:
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
-        answers = await uow.submissions.answers(submission.id)
         return Context(submission, form, answers, data)
 
     def _view(self, ctx: Context) -> View:
@@ -232,7 +232,8 @@ class Dialog:
 
     async def _save(self, uow: UnitOfWork, ctx: Context, question: Question, value: Any) -> Outcome:
         before = ctx.screen()
-        await uow.submissions.save_answer(ctx.submission.id, question.id, value)
+        exists = question.id in ctx.answers
+        await uow.submissions.save_answer(ctx.submission.id, question.id, value, exists=exists)
         return await self._moved(uow, ctx, question, value, before)
 
     async def _moved(

@@ -26,6 +26,20 @@ class SubmissionRepository:
         ).first()
         return None if row is None else SubmissionDTO(**row._mapping)
 
+    async def load(self, submission_id: int) -> tuple[SubmissionDTO, dict[str, Any]] | None:
+        """The submission and its answers in one query (the hot path of every answer)."""
+        query = (
+            select(Submission.__table__, Answer.question_id.label("_q"), Answer.value.label("_v"))
+            .outerjoin(Answer, Answer.submission_id == Submission.id)
+            .where(Submission.id == submission_id)
+        )
+        rows = (await self._connection.execute(query)).all()
+        if not rows:
+            return None
+        fields = {k: v for k, v in rows[0]._mapping.items() if k not in ("_q", "_v")}
+        answers = {row._q: row._v for row in rows if row._q is not None}
+        return SubmissionDTO(**fields), answers
+
     async def draft_of(self, form_version_id: int, respondent_id: int) -> SubmissionDTO | None:
         query = _COLUMNS.where(
             Submission.form_version_id == form_version_id,
@@ -129,15 +143,20 @@ class SubmissionRepository:
         )
         return {row.question_id: row.value for row in await self._connection.execute(query)}
 
-    async def save_answer(self, submission_id: int, question_id: str, value: Any) -> None:
-        """Insert or replace one answer: UPDATE, then INSERT (no dialect-specific upsert)."""
+    async def save_answer(
+        self, submission_id: int, question_id: str, value: Any, *, exists: bool | None = None
+    ) -> None:
+        """Insert or replace one answer. A caller that loaded the answers says whether this one
+        ``exists`` (one statement); otherwise UPDATE, then INSERT (no dialect-specific upsert)."""
         now = utcnow()
-        changed = await self._connection.execute(
-            update(Answer)
-            .where(Answer.submission_id == submission_id, Answer.question_id == question_id)
-            .values(value=value, answered_at=now)
-        )
-        if changed.rowcount == 0:
+        changed = None
+        if exists is not False:
+            changed = await self._connection.execute(
+                update(Answer)
+                .where(Answer.submission_id == submission_id, Answer.question_id == question_id)
+                .values(value=value, answered_at=now)
+            )
+        if changed is None or changed.rowcount == 0:
             await self._connection.execute(
                 insert(Answer).values(
                     submission_id=submission_id,
