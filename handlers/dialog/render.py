@@ -74,14 +74,30 @@ class View:
     def button(
         self, text: str, act: Act, question: Question | None = None, value: str = ""
     ) -> InlineKeyboardButton:
+        # Built from trusted values, so pydantic's validation is skipped (model_construct);
+        # pack() still refuses data over Telegram's 64 bytes.
         number = -1 if question is None else question_number(self.form, question.id)
-        data = AnswerCallback(s=self.data.submission, q=number, a=act, v=value)
-        return InlineKeyboardButton(text=text, callback_data=data.pack())
+        data = AnswerCallback.model_construct(s=self.data.submission, q=number, a=act, v=value)
+        return InlineKeyboardButton.model_construct(text=text, callback_data=data.pack())
 
 
 def question_number(form: Form, question_id: str) -> int:
     """The question's place in the form file: what ``q`` in callback data means."""
-    return next(i for i, q in enumerate(form.all_questions()) if q.id == question_id)
+    return _numbers(form)[question_id]
+
+
+# Forms are few and live as long as the catalog; the entry keeps its form, so an id cannot be
+# reused by another object while it is cached.
+_NUMBERS: dict[int, tuple[Form, dict[str, int]]] = {}
+
+
+def _numbers(form: Form) -> dict[str, int]:
+    cached = _NUMBERS.get(id(form))
+    if cached is not None and cached[0] is form:
+        return cached[1]
+    numbers = {q.id: i for i, q in enumerate(form.all_questions())}
+    _NUMBERS[id(form)] = (form, numbers)
+    return numbers
 
 
 def render(view: View, screen: Screen) -> list[Reply]:

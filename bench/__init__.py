@@ -1,0 +1,1 @@
+"""Benchmarks. Run them from the repository root: ``python -m bench.answers --help``."""
