@@ -29,11 +29,20 @@ class Translator:
         self._bundle = bundle
         self.locale = locale
         self._ids = message_ids
+        self._fixed: dict[str, str] = {}  # messages without parameters, formatted once
 
     def __call__(self, message_id: str, /, **params: Any) -> str:
         return self.get(message_id, **params)
 
     def get(self, message_id: str, /, **params: Any) -> str:
+        if not params:
+            fixed = self._fixed.get(message_id)
+            if fixed is None:
+                fixed = self._fixed[message_id] = self._format(message_id, {})
+            return fixed
+        return self._format(message_id, params)
+
+    def _format(self, message_id: str, params: Mapping[str, Any]) -> str:
         if not self._bundle.has_message(message_id):
             raise MissingMessageError(message_id)
         message = self._bundle.get_message(message_id)
