@@ -343,3 +343,32 @@ async def test_the_other_option_takes_typed_text(chat: Conversation, sqlite_db: 
     assert chat.last().text == t("answer-other-prompt")
     await chat.send("Социальный педагог")
     assert (await answers_of(sqlite_db, 1))["position"] == {"other": "Социальный педагог"}
+
+
+async def test_a_draft_keeps_its_form_version_when_the_file_changes(
+    chat: Conversation, dispatcher: Dispatcher, sqlite_db: Database
+) -> None:
+    await begin(chat)
+    await chat.press(t("form-button-next"))
+    old_question = chat.last()
+    catalog = dispatcher["catalog"]
+    first = catalog.current("survey")
+    changed = first.form.model_copy(update={"title": "Анкета, новая редакция"})
+    second = await catalog.register(changed)  # as if the file was edited and the bot restarted
+    assert second.version == first.version + 1
+
+    await chat.press("Я родитель", old_question)  # a button of the draft's own version
+    assert "Нужен ли вам наставник?" in chat.last().text
+    async with sqlite_db.read() as uow:
+        draft = await uow.submissions.get(1)
+    assert draft is not None
+    assert draft.form_version_id == first.version_id  # answered under the version it began
+
+    other = Conversation(dispatcher, chat.bot, updates.user(1002, "Олег"))
+    await other.send("/start")
+    await other.press(t("menu-button-forms"))
+    await other.press("Анкета, новая редакция")
+    async with sqlite_db.read() as uow:
+        fresh = await uow.submissions.get(2)
+    assert fresh is not None
+    assert fresh.form_version_id == second.version_id
