@@ -11,12 +11,14 @@ import click
 
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
+from forms.directory import SAMPLE, DirectoryError, SchoolRecord, read_directory
 from forms.i18n import translator
 from forms.loading import FormError, check_paths
 from forms.problems import problem_text
 from forms.xlsform import xlsform_to_yaml
 from storage import migrate
 from storage.database import Database
+from storage.directory import Imported, save_directory
 
 T = TypeVar("T")
 t = translator()
@@ -126,6 +128,49 @@ def forms_import(workbook: Path, out: Path | None) -> None:
         return
     out.write_text(text, encoding="utf-8")
     click.echo(t("cli-forms-written", path=str(out)))
+
+
+@main.group("schools")
+def schools_group() -> None:
+    """The directory of municipalities and schools."""
+
+
+@schools_group.command("import")
+@click.argument(
+    "table", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--sample", is_flag=True, help="Load the small sample directory that ships with the bot."
+)
+def schools_import(table: Path | None, sample: bool) -> None:
+    """Load or update the directory from an .xlsx or .csv table (columns: see README)."""
+    source = SAMPLE if sample else table
+    if source is None or (sample and table is not None):
+        raise click.UsageError("give a FILE or --sample")
+    try:
+        records = read_directory(source)
+    except DirectoryError as error:
+        for problem in error.problems:
+            click.echo(problem_text(problem, t), err=True)
+        click.echo(t("cli-schools-refused"), err=True)
+        raise SystemExit(1) from None
+    settings = settings_or_exit()
+    result = with_database(settings, lambda database: _import_schools(database, records))
+    click.echo(
+        t(
+            "cli-schools-imported",
+            municipalities=result.municipalities,
+            schools=result.schools,
+            created=result.created,
+            updated=result.updated,
+        )
+    )
+
+
+async def _import_schools(database: Database, records: list[SchoolRecord]) -> Imported:
+    await migrate.upgrade(database)
+    async with database.transaction() as uow:
+        return await save_directory(uow, records)
 
 
 async def _upgrade(database: Database, revision: str) -> str | None:

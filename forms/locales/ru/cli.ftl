@@ -14,3 +14,11 @@ cli-forms-problems = { $count ->
    *[many] Найдено { $count } ошибок.
 } Исправьте их и проверьте файлы ещё раз.
 cli-forms-written = Анкета сохранена в { $path }. Проверьте её и положите в папку анкет (FORMS_DIR).
+cli-schools-imported = Справочник загружен: муниципалитетов — { $municipalities }, школ — { $schools } (новых — { $created }, обновлено — { $updated }).
+cli-schools-refused = Справочник не загружен: исправьте ошибки и загрузите файл ещё раз. В базе ничего не изменилось.
+directory-error-empty = Файл пуст: нужна строка заголовков и строки школ.
+directory-error-missing-column = Нет столбца «{ $column }».
+directory-error-empty-cell = Ячейка пуста, а она обязательна.
+directory-error-too-long = Слишком длинное значение: можно не больше { $max } знаков.
+directory-error-flag = Непонятное значение «{ $value }»: напишите «да» или «нет».
+directory-error-duplicate = Код школы «{ $code }» уже встречался в строке { $row }.

@@ -1,0 +1,153 @@
+"""The directory of municipalities and schools: reading it from Excel or CSV.
+
+Pure: rows in, validated records or problems (with row numbers) out. Storage saves them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from forms.problems import Place, Problem
+
+SAMPLE = Path(__file__).parent / "sample.csv"
+# The first name of each column is how it is shown; any of the names is recognised.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "municipality_code": ("Код МО", "municipality_code"),
+    "municipality": ("Муниципалитет", "municipality"),
+    "code": ("Код ОО", "code"),
+    "name": ("Полное наименование", "name"),
+    "short_name": ("Краткое наименование", "short_name"),
+    "low_results": ("ШНОР", "low_results"),
+    "difficult_conditions": ("ШНСУ", "difficult_conditions"),
+    "partner": ("Школа-партнёр", "Школа-партнер", "partner"),
+}
+REQUIRED = ("municipality_code", "municipality", "code", "name", "short_name")
+YES = frozenset({"да", "1", "+", "yes", "true", "x"})
+NO = frozenset({"нет", "0", "-", "no", "false", ""})
+LIMITS = {"municipality_code": 32, "code": 32, "municipality": 255, "name": 512, "short_name": 255}
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRecord:
+    municipality_code: str
+    municipality: str
+    code: str
+    name: str
+    short_name: str
+    low_results: bool
+    difficult_conditions: bool
+    partner: bool
+
+
+class DirectoryError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the directory file")
+
+
+def read_directory(path: Path) -> list[SchoolRecord]:
+    """Every row as a record, or a DirectoryError listing every bad row (nothing partial)."""
+    rows = list(_rows(path))
+    if not rows:
+        raise DirectoryError([Problem("directory-error-empty", {}, place=Place(str(path)))])
+    header, body = rows[0], rows[1:]
+    columns, problems = _columns(header, str(path))
+    records: list[SchoolRecord] = []
+    codes: dict[str, int] = {}
+    for number, row in enumerate(body, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        record = _record(row, columns, number, str(path), problems)
+        if record is not None:
+            _check_unique(record, codes, number, str(path), problems)
+            records.append(record)
+    if problems:
+        raise DirectoryError(problems)
+    return records
+
+
+def _rows(path: Path) -> Iterator[list[str]]:
+    if path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from ([cell or "" for cell in row] for row in csv.reader(handle))
+        return
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_text(value) for value in values]
+    finally:
+        book.close()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _columns(header: list[str], file: str) -> tuple[dict[str, int], list[Problem]]:
+    found = {}
+    for index, cell in enumerate(header):
+        title = cell.strip().lower()
+        key = next((k for k, names in COLUMNS.items() if title in _lower(names)), None)
+        if key is not None:
+            found[key] = index
+    missing = [COLUMNS[key][0] for key in REQUIRED if key not in found]
+    problems = [
+        Problem("directory-error-missing-column", {"column": name}, place=Place(file, row=1))
+        for name in missing
+    ]
+    return found, problems
+
+
+def _lower(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name.lower() for name in names)
+
+
+def _record(
+    row: list[str], columns: dict[str, int], number: int, file: str, problems: list[Problem]
+) -> SchoolRecord | None:
+    def cell(key: str) -> str:
+        index = columns.get(key)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    before = len(problems)
+    values: dict[str, Any] = {}
+    for key in REQUIRED:
+        values[key] = cell(key)
+        place = Place(file, row=number, column=COLUMNS[key][0])
+        if not values[key]:
+            problems.append(Problem("directory-error-empty-cell", {}, place=place))
+        elif len(values[key]) > LIMITS[key]:
+            problems.append(Problem("directory-error-too-long", {"max": LIMITS[key]}, place=place))
+    for key in ("low_results", "difficult_conditions", "partner"):
+        values[key] = _flag(cell(key), Place(file, row=number, column=COLUMNS[key][0]), problems)
+    return SchoolRecord(**values) if len(problems) == before else None
+
+
+def _flag(text: str, place: Place, problems: list[Problem]) -> bool:
+    word = text.lower()
+    if word in YES or word in NO:
+        return word in YES
+    problems.append(Problem("directory-error-flag", {"value": text}, place=place))
+    return False
+
+
+def _check_unique(
+    record: SchoolRecord, codes: dict[str, int], number: int, file: str, problems: list[Problem]
+) -> None:
+    first = codes.setdefault(record.code, number)
+    if first != number:
+        place = Place(file, row=number, column=COLUMNS["code"][0])
+        problems.append(
+            Problem("directory-error-duplicate", {"code": record.code, "row": first}, place=place)
+        )
