@@ -9,20 +9,21 @@ from handlers.filters import PrivateChat
 
 
 def setup_routers() -> Router:
-    """The routers in the order they are asked: groups; invitations, staff tools (and their
-    polite refusal), commands, the questionnaire dialog, fallback; errors."""
+    """The routers in the order they are asked: groups; the questionnaire dialog first, since
+    answers are most of the traffic (it takes no commands); invitations, staff tools (and their
+    polite refusal), commands, fallback; errors."""
     root = Router(name="root")
     root.include_router(groups.setup())
     private = Router(name="private")
     private.message.filter(PrivateChat())
     private.callback_query.filter(PrivateChat())
     private.include_routers(
+        dialog.setup(),
         invitations.setup(),
         staff.setup(),
         staff.denied(),
         common.setup(),
         privacy.setup(),
-        dialog.setup(),
         fallback.setup(),
     )
     root.include_routers(private, errors.setup())

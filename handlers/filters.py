@@ -19,6 +19,13 @@ class PrivateChat(Filter):
         return _chat_type(event) == ChatType.PRIVATE
 
 
+class NotCommand(Filter):
+    """Anything but a /command: commands keep working in the middle of a conversation."""
+
+    async def __call__(self, message: Message) -> bool:
+        return not (message.text or "").startswith("/")
+
+
 class NotPrivateChat(Filter):
     """The update comes from a group, a supergroup or a channel."""
 

@@ -193,7 +193,7 @@ class Dialog:
             return self._file(ctx, question, raw)
         if isinstance(question, SchoolQuestion):
             return self._say(expected(question))
-        return await self._check_and_save(uow, ctx, question, raw)
+        return await self._check_and_save(uow, ctx, screen, raw)
 
     def _say(self, rejected: Rejected) -> Outcome:
         return Outcome(replies=(Reply(self._problem(rejected)),))
@@ -222,19 +222,22 @@ class Dialog:
     # --- saving an answer -------------------------------------------------------------------
 
     async def _check_and_save(
-        self, uow: UnitOfWork, ctx: Context, question: Question, raw: RawAnswer
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, raw: RawAnswer
     ) -> Outcome:
         effective = engine.effective_answers(ctx.form, ctx.answers)
-        outcome = validate(question, raw, today=self.today, answers=effective)
+        outcome = validate(screen.question, raw, today=self.today, answers=effective)
         if isinstance(outcome, Rejected):
             return self._say(outcome)
-        return await self._save(uow, ctx, question, outcome.value)
+        return await self._save(uow, ctx, screen, outcome.value)
 
-    async def _save(self, uow: UnitOfWork, ctx: Context, question: Question, value: Any) -> Outcome:
-        before = ctx.screen()
+    async def _save(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: Any
+    ) -> Outcome:
+        """``screen`` is the question being answered, as the engine showed it."""
+        question = screen.question
         exists = question.id in ctx.answers
         await uow.submissions.save_answer(ctx.submission.id, question.id, value, exists=exists)
-        return await self._moved(uow, ctx, question, value, before)
+        return await self._moved(uow, ctx, question, value, screen)
 
     async def _moved(
         self, uow: UnitOfWork, ctx: Context, question: Question, value: Any, before: engine.Screen
@@ -311,7 +314,7 @@ class Dialog:
         effective = engine.effective_answers(ctx.form, ctx.answers)
         outcome = validate(screen.question, ChoiceInput(value), today=self.today, answers=effective)
         if isinstance(outcome, Accepted):
-            return await self._save(uow, ctx, screen.question, outcome.value)
+            return await self._save(uow, ctx, screen, outcome.value)
         if outcome.problem.message_id == "answer-other-prompt":
             return Outcome(replies=(Reply(self._problem(outcome)),))
         return Outcome(alert=self._problem(outcome))
@@ -322,7 +325,7 @@ class Dialog:
         outcome = validate(screen.question, SkipInput(), today=self.today)
         if isinstance(outcome, Rejected):
             return Outcome(alert=self._problem(outcome))
-        return await self._save(uow, ctx, screen.question, outcome.value)
+        return await self._save(uow, ctx, screen, outcome.value)
 
     async def _keep(
         self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, _v: str
@@ -366,7 +369,7 @@ class Dialog:
             return Outcome(alert=self.t("dialog-stale"))
         if isinstance(outcome, Rejected):
             return Outcome(alert=self._problem(outcome))
-        return await self._save(uow, ctx, question, outcome.value)
+        return await self._save(uow, ctx, screen, outcome.value)
 
     async def _municipality(
         self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
@@ -392,7 +395,7 @@ class Dialog:
         if school is None or school.municipality_id != ctx.data.of(screen.question.id).municipality:
             return Outcome(alert=self.t("dialog-stale"))
         raw = SchoolInput(school.code, school.name, school.municipality_name)
-        return await self._check_and_save(uow, ctx, screen.question, raw)
+        return await self._check_and_save(uow, ctx, screen, raw)
 
     async def _month(
         self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
@@ -409,12 +412,12 @@ class Dialog:
             day = date.fromisoformat(value)
         except ValueError:
             return Outcome(alert=self.t("dialog-stale"))
-        return await self._check_and_save(uow, ctx, screen.question, TextInput(format_date(day)))
+        return await self._check_and_save(uow, ctx, screen, TextInput(format_date(day)))
 
     async def _next(
         self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, _v: str
     ) -> Outcome:
-        return await self._check_and_save(uow, ctx, screen.question, ChoiceInput("next"))
+        return await self._check_and_save(uow, ctx, screen, ChoiceInput("next"))
 
 
 def _is_month(value: str) -> bool:

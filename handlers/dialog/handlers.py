@@ -14,11 +14,12 @@ from handlers.dialog.callbacks import AnswerCallback
 from handlers.dialog.data import DialogData, FormDialog
 from handlers.dialog.flow import Dialogs, Outcome
 from handlers.dialog.inputs import raw_answer
+from handlers.filters import NotCommand
 
 
 def setup() -> Router:
     router = Router(name=__name__)
-    router.message.register(on_message, StateFilter(FormDialog.answering))
+    router.message.register(on_message, NotCommand(), StateFilter(FormDialog.answering))
     router.callback_query.register(
         on_button, AnswerCallback.filter(), StateFilter(FormDialog.answering)
     )
