@@ -143,11 +143,8 @@ class Dialog:
         if submission is None or submission.respondent_id != self.user_id:
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
         if submission.status is SubmissionStatus.submitted:
-            return Outcome(
-                alert=self.t("dialog-already-submitted"),
-                finished=True,
-                replies=(Reply(self.t("dialog-already-submitted")),),
-            )
+            # One message, whether it came from a typed answer or a press.
+            return Outcome(replies=(Reply(self.t("dialog-already-submitted")),), finished=True)
         form = await self.catalog.version(submission.form_version_id, uow)
         if form is None:
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)

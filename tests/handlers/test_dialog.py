@@ -372,3 +372,18 @@ async def test_a_draft_keeps_its_form_version_when_the_file_changes(
         fresh = await uow.submissions.get(2)
     assert fresh is not None
     assert fresh.form_version_id == second.version_id
+
+
+async def test_an_answer_to_a_form_already_sent_elsewhere_is_refused_once(
+    chat: Conversation, sqlite_db: Database, dispatcher: Dispatcher
+) -> None:
+    await begin(chat)
+    await chat.press(t("form-button-next"))
+    async with sqlite_db.transaction() as uow:
+        assert await uow.submissions.submit(1)  # sent meanwhile, e.g. from another device
+    before = await answers_of(sqlite_db, 1)
+    await chat.send("Учитель")
+    assert chat.last().text == t("dialog-already-submitted")
+    assert await answers_of(sqlite_db, 1) == before
+    await chat.send("Учитель")  # the conversation is over: no longer taken as an answer
+    assert chat.last().text == t("unknown-message")
