@@ -190,7 +190,7 @@ def check_paths(paths: Iterable[str | Path]) -> list[Problem]:
     """Every problem of every form file (folders are searched), and form ids used twice."""
     problems: list[Problem] = []
     owners: dict[str, Path] = {}
-    for file in _form_files(paths, problems):
+    for file in form_files(paths, problems):
         try:
             form = load_form(file)
         except FormError as error:
@@ -203,7 +203,9 @@ def check_paths(paths: Iterable[str | Path]) -> list[Problem]:
     return problems
 
 
-def _form_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Path]:
+def form_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Path]:
+    """The form files among ``paths``: folders searched recursively, Excel lock files skipped;
+    a path that does not exist becomes a problem. The bot and ``forms check`` share it."""
     for given in map(Path, paths):
         if given.is_dir():
             yield from sorted(p for p in given.rglob("*") if _is_form_file(p))

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from forms.loading import FormError, load_form
+from forms.loading import FormError, form_files, load_form
+from forms.problems import Problem
 from forms.schema import Form
 from storage.database import Database
 from storage.repositories import UnitOfWork
@@ -37,11 +38,14 @@ class FormCatalog:
         """Read every form file of the folders; a broken file is reported and skipped."""
         errors: list[FormError] = []
         forms: list[Form] = []
-        for path in _form_files(folders):
+        missing: list[Problem] = []
+        for path in form_files(folders, missing):
             try:
                 forms.append(load_form(path))
             except FormError as error:
                 errors.append(error)
+        if missing:
+            errors.append(FormError(missing))
         for form in forms:
             await self.register(form)
         return errors
@@ -74,11 +78,3 @@ class FormCatalog:
         form = Form.model_validate(row.definition)
         self._by_version[version_id] = form
         return form
-
-
-def _form_files(folders: Iterable[Path]) -> list[Path]:
-    suffixes = {".yaml", ".yml", ".xlsx"}
-    files: list[Path] = []
-    for folder in folders:
-        files.extend(sorted(p for p in folder.iterdir() if p.suffix.lower() in suffixes))
-    return files
