@@ -40,7 +40,10 @@ class SubmissionDTO:
     form_version_id: int
     respondent_id: int
     status: SubmissionStatus
-    period: str | None
+    wave_id: int | None
+    parent_id: int | None
+    school_id: int | None
+    municipality_id: int | None
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None

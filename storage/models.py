@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     Enum,
     ForeignKey,
     Index,
@@ -50,6 +51,31 @@ class Role(enum.StrEnum):
 class SubmissionStatus(enum.StrEnum):
     draft = "draft"
     submitted = "submitted"
+
+
+class CaseStatus(enum.StrEnum):
+    """Where a workflow on top of a submission stands (see handlers/workflows)."""
+
+    new = "new"  # a consultation request nobody has acted on yet
+    scheduled = "scheduled"  # a consultation with a time
+    held = "held"
+    cancelled = "cancelled"
+    no_show = "no_show"
+    pending = "pending"  # a mentoring pair waiting for the mentee's confirmation
+    active = "active"
+    completed = "completed"
+    dissolved = "dissolved"
+
+
+CLOSED_CASES = frozenset(
+    {
+        CaseStatus.held,
+        CaseStatus.cancelled,
+        CaseStatus.no_show,
+        CaseStatus.completed,
+        CaseStatus.dissolved,
+    }
+)
 
 
 def _enum(cls: type[enum.StrEnum]) -> Enum:
@@ -155,6 +181,23 @@ class FormVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Wave(Base):
+    """A monitoring wave of a ``per_period`` form (входной, промежуточный, итоговый): one
+    response per person per wave, which they may correct until the wave closes."""
+
+    __tablename__ = "waves"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(255))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    closed_at: Mapped[datetime | None]
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Submission(Base):
     __tablename__ = "submissions"
     __table_args__ = (
@@ -179,7 +222,16 @@ class Submission(Base):
     status: Mapped[SubmissionStatus] = mapped_column(
         _enum(SubmissionStatus), default=SubmissionStatus.draft
     )
-    period: Mapped[str | None] = mapped_column(String(64))
+    wave_id: Mapped[int | None] = mapped_column(
+        ForeignKey("waves.id", ondelete="RESTRICT"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
@@ -197,6 +249,44 @@ class Answer(Base):
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Case(Base):
+    """The workflow state of a submission: a consultation request or a mentoring pair.
+
+    ``assignee_id`` is the consultant who took a request, or the mentee of a pair; ``code``
+    is the one-time code of the mentee's confirmation link."""
+
+    __tablename__ = "cases"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    subject: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+
+class Slot(Base):
+    """A consultant's free time. ``submission_id`` is set once, by one conditional UPDATE:
+    a slot is never booked twice."""
+
+    __tablename__ = "slots"
+    __table_args__ = (UniqueConstraint("consultant_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    consultant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), unique=True
+    )
+    reminded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class FSMRecord(Base):
     """aiogram FSM state and data of one conversation key (see storage.fsm)."""
 
@@ -209,17 +299,22 @@ class FSMRecord(Base):
 
 
 __all__ = [
+    "CLOSED_CASES",
     "Answer",
     "AuditEntry",
     "Base",
+    "Case",
+    "CaseStatus",
     "FSMRecord",
     "FormVersion",
     "Invitation",
     "Municipality",
     "Role",
     "School",
+    "Slot",
     "Submission",
     "SubmissionStatus",
     "User",
     "UserMunicipality",
+    "Wave",
 ]

@@ -50,7 +50,12 @@ class SubmissionRepository:
         return None if row is None else SubmissionDTO(**row._mapping)
 
     async def open_draft(
-        self, form_version_id: int, respondent_id: int, period: str | None = None
+        self,
+        form_version_id: int,
+        respondent_id: int,
+        *,
+        wave_id: int | None = None,
+        parent_id: int | None = None,
     ) -> SubmissionDTO:
         """The person's unfinished submission of this version, or a new one."""
         existing = await self.draft_of(form_version_id, respondent_id)
@@ -63,7 +68,8 @@ class SubmissionRepository:
                 form_version_id=form_version_id,
                 respondent_id=respondent_id,
                 status=SubmissionStatus.draft,
-                period=period,
+                wave_id=wave_id,
+                parent_id=parent_id,
                 created_at=now,
                 updated_at=now,
             )
