@@ -30,6 +30,10 @@ from forms.questions import (
 FORM_ID = r"^[a-z][a-z0-9_-]{0,39}$"
 FormId = Annotated[str, Field(pattern=FORM_ID)]
 Role = Literal["teacher", "parent", "mentor", "coordinator", "any"]
+Workflow = Literal["consultation", "mentoring", "event"]
+
+WORKFLOW_QUESTIONS: dict[str, tuple[str, ...]] = {"mentoring": ("subject",)}
+"""Question ids a workflow reads from the answers (a pair's subject, for its rules)."""
 Loc = tuple[str | int, ...]
 
 
@@ -74,6 +78,8 @@ class Form(Model):
     closes_at: date | None = None
     consent: bool = False
     retention_days: int | None = Field(default=None, ge=1, le=3650)
+    workflow: Workflow | None = None
+    attached_to: FormId | None = None
     questions: tuple[Item, ...] = Field(min_length=1)
 
     @field_validator("version", mode="before")
@@ -262,4 +268,8 @@ def _settings_problems(form: Form) -> Found:
         found.append((("editable_until",), "form-error-period-needs-waves", {}))
     if form.opens_at and form.closes_at and form.closes_at < form.opens_at:
         found.append((("closes_at",), "form-error-closes-before-opens", {}))
+    ids = {question.id for question in form.all_questions()}
+    for needed in WORKFLOW_QUESTIONS.get(form.workflow or "", ()):
+        if needed not in ids:
+            found.append((("workflow",), "form-error-workflow-question", {"question": needed}))
     return found

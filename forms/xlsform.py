@@ -57,6 +57,8 @@ SETTINGS_FIELDS = {
     "opens_at": "opens_at",
     "closes_at": "closes_at",
     "consent": "consent",
+    "workflow": "workflow",
+    "attached_to": "attached_to",
 }
 SETTINGS_COLUMNS = frozenset({*SETTINGS_FIELDS, "default_language"})
 PLAIN_TYPES = {

@@ -49,6 +49,7 @@ from forms.values import format_date
 from handlers.clock import Clock
 from handlers.dialog.callbacks import Act, AnswerCallback
 from handlers.dialog.data import DialogData
+from handlers.dialog.followup import Notice, Sent, Workflows
 from handlers.dialog.render import (
     Directory,
     Reply,
@@ -76,6 +77,7 @@ class Outcome:
     finished: bool = False  # the dialog is over: clear the FSM state
     edit: Reply | None = None  # new text and keyboard of the pressed message
     drop_keyboard: bool = False  # remove the pressed message's buttons, keep its text
+    notices: tuple[Notice, ...] = ()  # messages to other people, after the replies
 
 
 @dataclass(slots=True)
@@ -98,18 +100,19 @@ class Dialogs:
     catalog: FormCatalog
     t: Translator
     clock: Clock
+    workflows: Workflows = field(default_factory=Workflows)
 
     def of(self, user_id: int) -> Dialog:
-        return Dialog(self.db, self.catalog, self.t, self.clock.today(), user_id)
+        return Dialog(self, self.clock.today(), user_id)
 
 
 class Dialog:
     """One person's questionnaire dialog for one update."""
 
-    def __init__(
-        self, db: Database, catalog: FormCatalog, t: Translator, today: date, user_id: int
-    ) -> None:
-        self.db, self.catalog, self.t, self.today, self.user_id = db, catalog, t, today, user_id
+    def __init__(self, dialogs: Dialogs, today: date, user_id: int) -> None:
+        self.db, self.catalog, self.t = dialogs.db, dialogs.catalog, dialogs.t
+        self.workflows = dialogs.workflows
+        self.today, self.user_id = today, user_id
 
     # --- entry points -----------------------------------------------------------------
 
@@ -293,15 +296,30 @@ class Dialog:
         await uow.submissions.delete_answers(ctx.submission.id, set(ctx.answers) - set(kept))
         if not await uow.submissions.submit(ctx.submission.id):
             return Outcome(alert=self.t("dialog-already-submitted"), finished=True)
+        await self._place(uow, ctx.form, ctx.submission.id, kept)
+        follow = await self.workflows.submitted(uow, Sent(ctx.form, ctx.submission, kept))
         review = engine.screen(ctx.form, kept, engine.Cursor())
         assert isinstance(review, ReviewScreen)
         thanks = self.t("dialog-submitted", title=ctx.form.title, number=ctx.submission.id)
         texts = split_text([thanks, *review_lines(self._view(ctx), review)])
         return Outcome(
-            replies=tuple(Reply(text) for text in texts),
+            replies=(*(Reply(text) for text in texts), *follow.replies),
             finished=True,
             drop_keyboard=True,
+            notices=follow.notices,
         )
+
+    async def _place(
+        self, uow: UnitOfWork, form: Form, submission_id: int, answers: dict[str, Any]
+    ) -> None:
+        """Remember the school of the form's first school question, for the registers."""
+        question = next((q for q in form.all_questions() if isinstance(q, SchoolQuestion)), None)
+        value = answers.get(question.id) if question is not None else None
+        if not isinstance(value, dict):
+            return
+        school = await uow.schools.school_by_code(str(value.get("code", "")))
+        if school is not None:
+            await uow.submissions.place(submission_id, school.id, school.municipality_id)
 
     # --- the buttons under a question -------------------------------------------------------
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import suppress
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -13,8 +14,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from handlers.dialog.callbacks import AnswerCallback
 from handlers.dialog.data import DialogData, FormDialog
 from handlers.dialog.flow import Dialogs, Outcome
+from handlers.dialog.followup import Notice
 from handlers.dialog.inputs import raw_answer
 from handlers.filters import NotCommand
+
+logger = logging.getLogger(__name__)
 
 
 def setup() -> Router:
@@ -57,6 +61,16 @@ async def apply(outcome: Outcome, state: FSMContext, bot: Bot | None, chat_id: i
         return
     for reply in outcome.replies:
         await bot.send_message(chat_id, reply.text, reply_markup=reply.markup)
+    await notify(bot, outcome.notices)
+
+
+async def notify(bot: Bot, notices: tuple[Notice, ...]) -> None:
+    """Tell other people. Someone who blocked the bot is skipped (and logged), never a crash."""
+    for notice in notices:
+        try:
+            await bot.send_message(notice.chat_id, notice.text, reply_markup=notice.markup)
+        except (TelegramForbiddenError, TelegramBadRequest) as error:
+            logger.warning("notice to %s not delivered: %s", notice.chat_id, type(error).__name__)
 
 
 async def edit(message: Message, outcome: Outcome) -> None:

@@ -50,6 +50,10 @@ class SchoolRepository:
         row = (await self._connection.execute(_SCHOOLS.where(School.id == school_id))).first()
         return None if row is None else SchoolDTO(*row)
 
+    async def school_by_code(self, code: str) -> SchoolDTO | None:
+        row = (await self._connection.execute(_SCHOOLS.where(School.code == code))).first()
+        return None if row is None else SchoolDTO(*row)
+
     async def save_municipality(self, code: str, name: str) -> int:
         """Create or rename a municipality by its code; returns its id."""
         return await self._save(Municipality, code, {"name": name})

@@ -191,6 +191,14 @@ class SubmissionRepository:
         )
         return bool(result.rowcount)
 
+    async def place(self, submission_id: int, school_id: int, municipality_id: int) -> None:
+        """The school a response is about, for filters by school and municipality."""
+        await self._connection.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(school_id=school_id, municipality_id=municipality_id)
+        )
+
     async def discard(self, submission_id: int) -> bool:
         """Delete an unfinished submission with its answers."""
         result = await self._connection.execute(
