@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from storage.models import Role, SubmissionStatus
+from storage.models import CaseStatus, Role, SubmissionStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +111,48 @@ class AuditDTO:
     actor_id: int | None
     action: str
     details: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class WaveDTO:
+    id: int
+    form_id: str
+    kind: str
+    title: str
+    opens_on: date
+    closes_on: date
+    closed_at: datetime | None
+    created_by: int
+    created_at: datetime
+
+    def is_open(self, today: date) -> bool:
+        return self.closed_at is None and self.opens_on <= today <= self.closes_on
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDTO:
+    """A workflow's state with what it needs of its submission."""
+
+    submission_id: int
+    kind: str
+    status: CaseStatus
+    assignee_id: int | None
+    code: str | None
+    subject: str | None
+    reason: str | None
+    updated_at: datetime
+    closed_at: datetime | None
+    respondent_id: int
+    form_version_id: int
+    municipality_id: int | None
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SlotDTO:
+    id: int
+    consultant_id: int
+    starts_at: datetime
+    submission_id: int | None
+    reminded_at: datetime | None
+    created_at: datetime

@@ -7,10 +7,13 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.repositories.access import AuditRepository, InvitationRepository, RoleRepository
+from storage.repositories.cases import CaseRepository
 from storage.repositories.forms import FormRepository
 from storage.repositories.schools import SchoolRepository
+from storage.repositories.slots import SlotRepository
 from storage.repositories.submissions import SubmissionRepository
 from storage.repositories.users import UserRepository
+from storage.repositories.waves import WaveRepository
 
 
 class UnitOfWork:
@@ -47,14 +50,29 @@ class UnitOfWork:
     def audit(self) -> AuditRepository:
         return AuditRepository(self.connection)
 
+    @cached_property
+    def cases(self) -> CaseRepository:
+        return CaseRepository(self.connection)
+
+    @cached_property
+    def slots(self) -> SlotRepository:
+        return SlotRepository(self.connection)
+
+    @cached_property
+    def waves(self) -> WaveRepository:
+        return WaveRepository(self.connection)
+
 
 __all__ = [
     "AuditRepository",
+    "CaseRepository",
     "FormRepository",
     "InvitationRepository",
     "RoleRepository",
     "SchoolRepository",
+    "SlotRepository",
     "SubmissionRepository",
     "UnitOfWork",
     "UserRepository",
+    "WaveRepository",
 ]
