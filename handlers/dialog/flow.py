@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardRemove
 
 from forms import engine
@@ -102,17 +103,17 @@ class Dialogs:
     clock: Clock
     workflows: Workflows = field(default_factory=Workflows)
 
-    def of(self, user_id: int) -> Dialog:
-        return Dialog(self, self.clock.today(), user_id)
+    def of(self, user_id: int, bot: Bot | None = None) -> Dialog:
+        return Dialog(self, self.clock.today(), user_id, bot)
 
 
 class Dialog:
     """One person's questionnaire dialog for one update."""
 
-    def __init__(self, dialogs: Dialogs, today: date, user_id: int) -> None:
+    def __init__(self, dialogs: Dialogs, today: date, user_id: int, bot: Bot | None) -> None:
         self.db, self.catalog, self.t = dialogs.db, dialogs.catalog, dialogs.t
         self.workflows = dialogs.workflows
-        self.today, self.user_id = today, user_id
+        self.today, self.user_id, self.bot = today, user_id, bot
 
     # --- entry points -----------------------------------------------------------------
 
@@ -297,7 +298,7 @@ class Dialog:
         if not await uow.submissions.submit(ctx.submission.id):
             return Outcome(alert=self.t("dialog-already-submitted"), finished=True)
         await self._place(uow, ctx.form, ctx.submission.id, kept)
-        follow = await self.workflows.submitted(uow, Sent(ctx.form, ctx.submission, kept))
+        follow = await self.workflows.submitted(uow, Sent(ctx.form, ctx.submission, kept, self.bot))
         review = engine.screen(ctx.form, kept, engine.Cursor())
         assert isinstance(review, ReviewScreen)
         thanks = self.t("dialog-submitted", title=ctx.form.title, number=ctx.submission.id)

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
 
 from forms.schema import Form
@@ -40,6 +41,7 @@ class Sent:
     form: Form
     submission: SubmissionDTO
     answers: Mapping[str, Any] = field(default_factory=dict)
+    bot: Bot | None = None  # for deep links (the bot's username is cached after the first)
 
 
 class Workflow(Protocol):

@@ -34,7 +34,7 @@ async def on_message(message: Message, state: FSMContext, dialogs: Dialogs) -> N
     if message.from_user is None:
         return
     data = DialogData.model_validate(await state.get_data())
-    outcome = await dialogs.of(message.from_user.id).typed(data, raw_answer(message))
+    outcome = await dialogs.of(message.from_user.id, message.bot).typed(data, raw_answer(message))
     await apply(outcome, state, message.bot, message.chat.id)
 
 
@@ -42,7 +42,7 @@ async def on_button(
     query: CallbackQuery, callback_data: AnswerCallback, state: FSMContext, dialogs: Dialogs
 ) -> None:
     data = DialogData.model_validate(await state.get_data())
-    outcome = await dialogs.of(query.from_user.id).pressed(data, callback_data)
+    outcome = await dialogs.of(query.from_user.id, query.bot).pressed(data, callback_data)
     await query.answer(outcome.alert, show_alert=outcome.alert is not None)
     message = query.message
     if isinstance(message, Message):

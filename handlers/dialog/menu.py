@@ -48,7 +48,9 @@ async def list_forms(
     async with dialogs.db.transaction() as uow:
         await uow.users.save_profile(profile_of(query.from_user))
     role = (await access.scope(query.from_user.id)).role
-    entries = [e for e in dialogs.catalog.all() if may_fill(e.form, role)]
+    entries = [
+        e for e in dialogs.catalog.all() if e.form.attached_to is None and may_fill(e.form, role)
+    ]
     await query.answer()
     if not isinstance(query.message, Message):
         return
@@ -82,8 +84,12 @@ async def open_form(
     dialogs: Dialogs,
     access: Access,
     t: Translator,
+    parent_id: int | None = None,
 ) -> None:
-    """Checks, the consent where the form needs it, then the draft and its first screen."""
+    """Checks, the consent where the form needs it, then the draft and its first screen.
+
+    ``parent_id``: the response an attached form is about (a meeting of a mentoring pair);
+    the caller has checked that the person may add to it."""
     entry = dialogs.catalog.current(form_id)
     refusal = None if entry is None else _closed(entry.form, dialogs, t)
     if entry is None or refusal is not None:
@@ -96,7 +102,7 @@ async def open_form(
         needs_consent = allowed and form.consent and user.consent_version != consent().version
         submission_id = None
         if allowed and not needs_consent:
-            submission_id = await _draft_for(uow, form, entry.version_id, user.id)
+            submission_id = await _draft_for(uow, form, entry.version_id, user.id, parent_id)
     await query.answer(
         None if submission_id or needs_consent else _refusal(form, allowed, t),
         show_alert=not (submission_id or needs_consent),
@@ -155,14 +161,17 @@ def _closed(form: Form, dialogs: Dialogs, t: Translator) -> str | None:
     return None
 
 
-async def _draft_for(uow: UnitOfWork, form: Form, version_id: int, user_id: int) -> int | None:
+async def _draft_for(
+    uow: UnitOfWork, form: Form, version_id: int, user_id: int, parent_id: int | None
+) -> int | None:
     """The draft to continue or a new one; None when the one allowed response is already in."""
     for draft in await uow.submissions.drafts(user_id):
         if draft.form_id == form.id:
+            await uow.submissions.attach(draft.submission_id, parent_id)
             return draft.submission_id
     if form.responses != "many" and await uow.submissions.count_submitted(form.id, user_id):
         return None
-    return (await uow.submissions.open_draft(version_id, user_id)).id
+    return (await uow.submissions.open_draft(version_id, user_id, parent_id=parent_id)).id
 
 
 def _intro(form: Form, t: Translator) -> str:
@@ -180,7 +189,7 @@ async def _enter(
         return
     if intro:
         await query.bot.send_message(query.message.chat.id, intro)
-    outcome = await dialogs.of(query.from_user.id).show(data)
+    outcome = await dialogs.of(query.from_user.id, query.bot).show(data)
     await apply(outcome, state, query.bot, query.message.chat.id)
 
 

@@ -191,6 +191,13 @@ class SubmissionRepository:
         )
         return bool(result.rowcount)
 
+    async def attach(self, submission_id: int, parent_id: int | None) -> None:
+        """Point a draft of an attached form at the response it is about (the latest pick)."""
+        if parent_id is not None:
+            await self._connection.execute(
+                update(Submission).where(Submission.id == submission_id).values(parent_id=parent_id)
+            )
+
     async def place(self, submission_id: int, school_id: int, municipality_id: int) -> None:
         """The school a response is about, for filters by school and municipality."""
         await self._connection.execute(
