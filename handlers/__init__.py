@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import common, dialog, errors, fallback, groups, invitations, privacy, staff
+from handlers import (
+    common,
+    dialog,
+    errors,
+    fallback,
+    groups,
+    invitations,
+    privacy,
+    staff,
+    waves,
+)
 from handlers.filters import PrivateChat
 
 
@@ -22,6 +32,7 @@ def setup_routers() -> Router:
         invitations.setup(),
         staff.setup(),
         staff.denied(),
+        waves.setup(),
         common.setup(),
         privacy.setup(),
         fallback.setup(),

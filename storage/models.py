@@ -51,6 +51,7 @@ class Role(enum.StrEnum):
 class SubmissionStatus(enum.StrEnum):
     draft = "draft"
     submitted = "submitted"
+    replaced = "replaced"  # corrected: a later response of the same person and wave counts
 
 
 class CaseStatus(enum.StrEnum):

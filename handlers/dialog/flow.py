@@ -293,10 +293,14 @@ class Dialog:
         return Outcome(alert=self.t("dialog-stale"))
 
     async def _submit(self, uow: UnitOfWork, ctx: Context) -> Outcome:
+        closed = await self._wave_closed(uow, ctx.submission)
+        if closed is not None:
+            return Outcome(alert=closed)
         kept = engine.effective_answers(ctx.form, ctx.answers)
         await uow.submissions.delete_answers(ctx.submission.id, set(ctx.answers) - set(kept))
         if not await uow.submissions.submit(ctx.submission.id):
             return Outcome(alert=self.t("dialog-already-submitted"), finished=True)
+        await uow.submissions.replace_in_wave(ctx.submission, ctx.form.id)
         await self._place(uow, ctx.form, ctx.submission.id, kept)
         follow = await self.workflows.submitted(uow, Sent(ctx.form, ctx.submission, kept, self.bot))
         review = engine.screen(ctx.form, kept, engine.Cursor())
@@ -309,6 +313,15 @@ class Dialog:
             drop_keyboard=True,
             notices=follow.notices,
         )
+
+    async def _wave_closed(self, uow: UnitOfWork, submission: SubmissionDTO) -> str | None:
+        """A response of a wave that has closed meanwhile cannot be sent (the draft stays)."""
+        if submission.wave_id is None:
+            return None
+        wave = await uow.waves.get(submission.wave_id)
+        if wave is not None and wave.is_open(self.today):
+            return None
+        return self.t("dialog-wave-closed", wave=wave.title if wave else "")
 
     async def _place(
         self, uow: UnitOfWork, form: Form, submission_id: int, answers: dict[str, Any]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -19,7 +22,7 @@ from handlers.dialog.data import DialogData, FormDialog
 from handlers.dialog.flow import Dialogs
 from handlers.dialog.handlers import apply
 from handlers.profiles import profile_of
-from storage.dto import DraftDTO
+from storage.dto import DraftDTO, WaveDTO
 from storage.models import Role
 from storage.repositories import UnitOfWork
 
@@ -100,21 +103,17 @@ async def open_form(
         user = await uow.users.save_profile(profile_of(query.from_user))
         allowed = may_fill(form, role)
         needs_consent = allowed and form.consent and user.consent_version != consent().version
-        submission_id = None
+        opened: int | str = t("form-unavailable", title=form.title)
         if allowed and not needs_consent:
-            submission_id = await _draft_for(uow, form, entry.version_id, user.id, parent_id)
-    await query.answer(
-        None if submission_id or needs_consent else _refusal(form, allowed, t),
-        show_alert=not (submission_id or needs_consent),
-    )
+            start = _Start(form, entry.version_id, user.id, parent_id, dialogs.clock.today())
+            opened = await _draft_for(uow, start, t)
+    submission_id = opened if isinstance(opened, int) else None
+    refusal = opened if isinstance(opened, str) and not needs_consent else None
+    await query.answer(refusal, show_alert=refusal is not None)
     if needs_consent and isinstance(query.message, Message):
         await query.message.answer(consent().text, reply_markup=_consent_buttons(t, form.id))
     elif submission_id is not None:
         await _enter(query, state, dialogs, submission_id, intro=_intro(form, t))
-
-
-def _refusal(form: Form, allowed: bool, t: Translator) -> str:
-    return t("form-already-done" if allowed else "form-unavailable", title=form.title)
 
 
 def _consent_buttons(t: Translator, form_id: str) -> InlineKeyboardMarkup:
@@ -161,17 +160,48 @@ def _closed(form: Form, dialogs: Dialogs, t: Translator) -> str | None:
     return None
 
 
-async def _draft_for(
-    uow: UnitOfWork, form: Form, version_id: int, user_id: int, parent_id: int | None
-) -> int | None:
-    """The draft to continue or a new one; None when the one allowed response is already in."""
-    for draft in await uow.submissions.drafts(user_id):
+@dataclass(frozen=True, slots=True)
+class _Start:
+    form: Form
+    version_id: int
+    user_id: int
+    parent_id: int | None
+    today: date
+
+
+async def _draft_for(uow: UnitOfWork, start: _Start, t: Translator) -> int | str:
+    """The draft to continue or a new one, or why there is none (the text to show)."""
+    form = start.form
+    wave = None
+    if form.responses == "per_period":
+        wave = await uow.waves.current(form.id, start.today)
+        if wave is None:
+            return t("form-no-wave", title=form.title)
+    for draft in await uow.submissions.drafts(start.user_id):
         if draft.form_id == form.id:
-            await uow.submissions.attach(draft.submission_id, parent_id)
+            await uow.submissions.attach(draft.submission_id, start.parent_id)
+            if wave is not None:
+                await uow.submissions.set_wave(draft.submission_id, wave.id)
             return draft.submission_id
-    if form.responses != "many" and await uow.submissions.count_submitted(form.id, user_id):
-        return None
-    return (await uow.submissions.open_draft(version_id, user_id, parent_id=parent_id)).id
+    if wave is not None:
+        return await _in_wave(uow, start, wave, t)
+    if form.responses == "once" and await uow.submissions.count_submitted(form.id, start.user_id):
+        return t("form-already-done", title=form.title)
+    opened = await uow.submissions.open_draft(
+        start.version_id, start.user_id, parent_id=start.parent_id
+    )
+    return opened.id
+
+
+async def _in_wave(uow: UnitOfWork, start: _Start, wave: WaveDTO, t: Translator) -> int | str:
+    """One response per wave; a correction starts from the sent answers while it may."""
+    sent = await uow.waves.response(start.form.id, wave.id, start.user_id)
+    if sent is not None and start.form.editable_until == "never":
+        return t("form-done-in-wave", title=start.form.title, wave=wave.title)
+    draft = await uow.submissions.open_draft(start.version_id, start.user_id, wave_id=wave.id)
+    if sent is not None:
+        await uow.submissions.copy_answers(sent.id, draft.id)
+    return draft.id
 
 
 def _intro(form: Form, t: Translator) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.dto import DraftDTO, SubmissionDTO
@@ -190,6 +190,43 @@ class SubmissionRepository:
             .values(status=SubmissionStatus.submitted, submitted_at=now, updated_at=now)
         )
         return bool(result.rowcount)
+
+    async def copy_answers(self, source_id: int, target_id: int) -> None:
+        """Start a correction: the draft gets the answers of the sent response."""
+        answers = select(
+            literal(target_id).label("submission_id"),
+            Answer.question_id,
+            Answer.value,
+            Answer.answered_at,
+        ).where(Answer.submission_id == source_id)
+        await self._connection.execute(
+            insert(Answer).from_select(
+                ["submission_id", "question_id", "value", "answered_at"], answers
+            )
+        )
+
+    async def replace_in_wave(self, submission: SubmissionDTO, form_id: str) -> int:
+        """A correction was sent: the person's earlier responses in the wave stop counting."""
+        if submission.wave_id is None:
+            return 0
+        versions = select(FormVersion.id).where(FormVersion.form_id == form_id)
+        result = await self._connection.execute(
+            update(Submission)
+            .where(
+                Submission.form_version_id.in_(versions),
+                Submission.wave_id == submission.wave_id,
+                Submission.respondent_id == submission.respondent_id,
+                Submission.status == SubmissionStatus.submitted,
+                Submission.id != submission.id,
+            )
+            .values(status=SubmissionStatus.replaced, updated_at=utcnow())
+        )
+        return int(result.rowcount)
+
+    async def set_wave(self, submission_id: int, wave_id: int) -> None:
+        await self._connection.execute(
+            update(Submission).where(Submission.id == submission_id).values(wave_id=wave_id)
+        )
 
     async def attach(self, submission_id: int, parent_id: int | None) -> None:
         """Point a draft of an attached form at the response it is about (the latest pick)."""
