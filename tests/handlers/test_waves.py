@@ -109,14 +109,16 @@ async def test_one_response_per_wave_corrected_until_the_wave_closes(
     assert "начат" in coordinator.last().text
     await answer(teacher, t("answer-yes"), "12")
     [(status, wave_id)] = await responses(sqlite_db)
-    assert status == "submitted" and wave_id is not None
+    assert status == "submitted"
+    assert wave_id is not None
 
     # Opening the form again in the same wave starts a correction from the sent answers.
     await teacher.send("/start")
     await teacher.press(t("menu-button-forms"))
     await teacher.press(TITLE)
     review = teacher.last()
-    assert "12" in review.text and t("dialog-button-submit") in review.buttons
+    assert "12" in review.text
+    assert t("dialog-button-submit") in review.buttons
     await teacher.press(t("dialog-button-submit"))
     assert await responses(sqlite_db) == [("replaced", wave_id), ("submitted", wave_id)]
 
@@ -139,7 +141,8 @@ async def test_one_response_per_wave_corrected_until_the_wave_closes(
     async with sqlite_db.read() as uow:
         actions = (await uow.connection.execute(select(AuditEntry.action))).scalars().all()
         titles = (await uow.connection.execute(select(Wave.title))).scalars().all()
-    assert actions.count("wave_opened") == 2 and actions.count("wave_closed") == 1
+    assert actions.count("wave_opened") == 2
+    assert actions.count("wave_closed") == 1
     assert titles[0].startswith("Входной мониторинг 20")
 
 
