@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.dto import CaseDTO
-from storage.models import CLOSED_CASES, Case, CaseStatus, Submission
+from storage.models import CLOSED_CASES, Case, CaseStatus, Submission, SubmissionStatus
 from storage.types import utcnow
 
 _COLUMNS = select(
@@ -81,9 +81,12 @@ class CaseRepository:
         assignee_id: int | None = None,
         respondent_id: int | None = None,
         party_id: int | None = None,
+        subject: str | None = None,
     ) -> list[CaseDTO]:
         """Cases of a kind, oldest first; ``party_id`` is either the respondent or the assignee."""
         query = _COLUMNS.where(Case.kind == kind)
+        if subject is not None:
+            query = query.where(Case.subject == subject)
         if statuses is not None:
             query = query.where(Case.status.in_(list(statuses)))
         if assignee_id is not None:
@@ -96,6 +99,21 @@ class CaseRepository:
             )
         rows = await self._connection.execute(query.order_by(Case.submission_id))
         return [CaseDTO(**row._mapping) for row in rows]
+
+    async def attached_counts(self, submission_ids: Iterable[int]) -> dict[int, int]:
+        """How many sent responses are attached to each case's submission (a pair's meetings)."""
+        ids = list(submission_ids)
+        if not ids:
+            return {}
+        query = (
+            select(Submission.parent_id, func.count(Submission.id))
+            .where(
+                Submission.parent_id.in_(ids), Submission.status == SubmissionStatus.submitted
+            )
+            .group_by(Submission.parent_id)
+        )
+        counted = {int(row[0]): int(row[1]) for row in await self._connection.execute(query)}
+        return {submission_id: counted.get(submission_id, 0) for submission_id in ids}
 
     async def count(
         self,
