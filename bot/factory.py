@@ -24,14 +24,17 @@ from forms.problems import problem_text
 from handlers import setup_routers
 from handlers.access import Access
 from handlers.clock import Clock
+from handlers.consultations import send_reminders
 from handlers.dialog.flow import Dialogs
+from handlers.dialog.followup import Workflows
 from handlers.privacy import Privacy
+from handlers.workflows.consultations import ConsultationWorkflow, Texts
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.fsm import SQLStorage
 
 logger = logging.getLogger(__name__)
-COMMANDS = ("start", "help", "cancel", "mydata", "delete_me")
+COMMANDS = ("start", "help", "cancel", "requests", "mydata", "delete_me")
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,10 @@ def create_dispatcher(
     dispatcher["i18n"] = t
     dispatcher["clock"] = clock
     dispatcher["catalog"] = catalog
-    dispatcher["dialogs"] = Dialogs(database, catalog, t, clock)
+    consultations = ConsultationWorkflow(Texts(t, clock), settings.slots_shown)
+    dispatcher["consultations"] = consultations
+    workflows = Workflows({"consultation": consultations})
+    dispatcher["dialogs"] = Dialogs(database, catalog, t, clock, workflows)
     dispatcher["access"] = Access(database, settings.admin_ids, settings.invitation_days)
     dispatcher["privacy"] = Privacy(database, catalog, settings.pseudonym_secret())
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
@@ -102,9 +108,18 @@ def create_application(settings: Settings) -> Application:
     database = Database.from_url(settings.database_url)
     tracker = InFlightTracker()
     dispatcher = create_dispatcher(settings, database, tracker)
+    bot = create_bot(settings)
     retention = retention_job(database, dispatcher["catalog"], dispatcher["i18n"])
-    jobs = (Periodic("retention", settings.retention_check_minutes * 60, retention),)
-    app = Application(settings, create_bot(settings), dispatcher, database, tracker, jobs)
+
+    async def remind() -> int:
+        consultations = dispatcher["consultations"]
+        return await send_reminders(bot, database, consultations, settings.reminder_hours)
+
+    jobs = (
+        Periodic("retention", settings.retention_check_minutes * 60, retention),
+        Periodic("reminders", settings.reminder_check_minutes * 60, remind),
+    )
+    app = Application(settings, bot, dispatcher, database, tracker, jobs)
     dispatcher.startup.register(_on_startup)
     dispatcher.shutdown.register(_on_shutdown)
     dispatcher["application"] = app

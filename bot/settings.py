@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     invitation_days: int = Field(default=7, ge=1, le=90)
     pseudonym_key: SecretStr | None = None
     retention_check_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    slots_shown: int = Field(default=6, ge=1, le=20)
+    reminder_hours: int = Field(default=24, ge=1, le=72)
+    reminder_check_minutes: int = Field(default=10, ge=1, le=24 * 60)
     throttle_rate: float = Field(default=5.0, gt=0)
     throttle_burst: int = Field(default=20, ge=1)
 

@@ -6,6 +6,7 @@ from aiogram import Router
 
 from handlers import (
     common,
+    consultations,
     dialog,
     errors,
     fallback,
@@ -33,6 +34,7 @@ def setup_routers() -> Router:
         staff.setup(),
         staff.denied(),
         waves.setup(),
+        consultations.setup(),
         common.setup(),
         privacy.setup(),
         fallback.setup(),

@@ -28,6 +28,7 @@ error-apology = Извините, что-то пошло не так. Мы уж�
 command-start = Главное меню
 command-help = Справка
 command-cancel = Прервать текущее действие
+command-requests = Мои заявки на консультацию
 
 ## Main menu and the list of forms.
 menu-button-forms = 📝 Заполнить анкету

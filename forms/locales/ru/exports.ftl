@@ -109,3 +109,7 @@ register-about-exported-by = Кто выгрузил
 register-about-rows = Строк в реестре
 audit-action-wave_opened = Начат этап мониторинга
 audit-action-wave_closed = Завершён этап мониторинга
+audit-action-consultation_scheduled = Назначена консультация
+audit-action-consultation_cancelled = Консультация отменена
+audit-action-consultation_held = Консультация состоялась
+audit-action-consultation_no_show = Родитель не пришёл на консультацию

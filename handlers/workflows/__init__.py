@@ -1,0 +1,1 @@
+"""Workflows on top of submissions: what happens after a form with ``workflow:`` is sent."""
