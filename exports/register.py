@@ -1,0 +1,161 @@
+"""The register of one form: one row per submission, streamed into a write-only workbook.
+
+Rows are taken from the iterator one at a time and written at once, so memory does not grow
+with their number. Three sheets: the register itself (an Excel table with a frozen header),
+«Справочник» (what each column is) and «О выгрузке» (form, filters, versions, who and when).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+from exports.cells import HEADER, PLAIN, WRAPPED, CellFactory
+from exports.columns import Column, register_columns
+from exports.rows import RegisterRequest, RegisterRow
+from forms.i18n import Translator
+
+PROGRESS_EVERY = 1000
+HEADER_HEIGHT = 48
+TABLE_NAME = "Register"
+TABLE_STYLE = "TableStyleMedium2"
+REFERENCE_WIDTHS = (40, 60, 28, 22, 50, 14, 14)
+ABOUT_WIDTHS = (30, 70)
+
+
+def write_register(
+    request: RegisterRequest,
+    rows: Iterable[RegisterRow],
+    out: BinaryIO | Path,
+    t: Translator,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the register to ``out``; return the number of rows written.
+
+    ``progress`` is called with the count every ``PROGRESS_EVERY`` rows."""
+    if not request.forms:
+        raise ValueError("a register needs the definition of at least one form version")
+    book = Workbook(write_only=True)
+    register = book.create_sheet(t("register-sheet"))
+    reference = book.create_sheet(t("register-sheet-reference"))
+    about = book.create_sheet(t("register-sheet-about"))
+    columns = register_columns(request, t)
+    count = _write_rows(register, columns, rows, _cells(register, request, t), progress)
+    _add_table(register, columns, count)
+    _write_reference(reference, columns, request, t)
+    _write_about(about, request, count, t)
+    book.save(str(out) if isinstance(out, Path) else out)
+    return count
+
+
+def _write_rows(
+    sheet: Any,
+    columns: list[Column],
+    rows: Iterable[RegisterRow],
+    cells: CellFactory,
+    progress: Callable[[int], None] | None,
+) -> int:
+    _set_widths(sheet, [column.width for column in columns])
+    sheet.freeze_panes = "A2"
+    sheet.row_dimensions[1].height = HEADER_HEIGHT
+    sheet.append(cells.row([column.header for column in columns], HEADER))
+    readers = [(column.read, column.look) for column in columns]
+    count = 0
+    for row in rows:
+        sheet.append([cells(read(row), look) for read, look in readers])
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
+    return count
+
+
+def _cells(sheet: Any, request: RegisterRequest, t: Translator) -> CellFactory:
+    return CellFactory(sheet, request.zone, t("register-cut-mark"))
+
+
+def _set_widths(sheet: Any, widths: Iterable[float]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _add_table(sheet: Any, columns: list[Column], count: int) -> None:
+    """An Excel table over the header and the rows (and one empty row when there are none:
+    a table cannot be only a header). Its columns are named here: write-only sheets cannot
+    be read back to name them."""
+    ref = f"A1:{get_column_letter(len(columns))}{max(count, 1) + 1}"
+    table = Table(
+        displayName=TABLE_NAME,
+        ref=ref,
+        autoFilter=AutoFilter(ref=ref),
+        tableColumns=[
+            TableColumn(id=index, name=column.header)
+            for index, column in enumerate(columns, start=1)
+        ],
+        tableStyleInfo=TableStyleInfo(name=TABLE_STYLE, showRowStripes=True),
+    )
+    sheet.tables.add(table)
+
+
+def _write_reference(
+    sheet: Any, columns: list[Column], request: RegisterRequest, t: Translator
+) -> None:
+    _set_widths(sheet, REFERENCE_WIDTHS)
+    sheet.freeze_panes = "A2"
+    cells = _cells(sheet, request, t)
+    headers = [
+        t("register-reference-column"),
+        t("register-reference-question"),
+        t("register-reference-section"),
+        t("register-reference-kind"),
+        t("register-reference-allowed"),
+        t("register-reference-required"),
+        t("register-reference-versions"),
+    ]
+    sheet.append(cells.row(headers, HEADER))
+    for column in columns:
+        about = column.about
+        values = [
+            column.header,
+            about.text,
+            about.section,
+            about.kind,
+            about.allowed,
+            about.required,
+            about.versions,
+        ]
+        sheet.append(cells.row([value or None for value in values], WRAPPED))
+
+
+def _write_about(sheet: Any, request: RegisterRequest, count: int, t: Translator) -> None:
+    _set_widths(sheet, ABOUT_WIDTHS)
+    cells = _cells(sheet, request, t)
+    for label, value in _about_lines(request, count, t):
+        look = WRAPPED if isinstance(value, str) else PLAIN
+        sheet.append([cells(label, HEADER), cells(value, look)])
+
+
+def _about_lines(request: RegisterRequest, count: int, t: Translator) -> list[tuple[str, Any]]:
+    _newest, form = request.forms[0]
+    info = request.info
+    versions = info.versions or sorted(number for number, _form in request.forms)
+    variant = "register-variant-anonymised" if request.anonymous else "register-variant-full"
+    filters = [(name, value) for name, value in info.filters] or [
+        (t("register-about-filters"), t("register-about-no-filters"))
+    ]
+    return [
+        (t("register-about-form"), form.title),
+        (t("register-about-form-id"), form.id),
+        (t("register-about-variant"), t(variant)),
+        *filters,
+        (t("register-about-versions"), ", ".join(str(number) for number in versions)),
+        (t("register-about-exported-at"), info.exported_at),
+        (t("register-about-zone"), str(request.zone)),
+        (t("register-about-exported-by"), info.exported_by),
+        (t("register-about-rows"), count),
+    ]
