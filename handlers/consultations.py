@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from aiogram import Bot, Router
-from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.exc import IntegrityError
@@ -98,14 +97,11 @@ def parse_moment(text: str, workflow: ConsultationWorkflow) -> datetime | None:
 
 
 async def add_slot(
-    message: Message,
-    command: CommandObject,
-    scope: Scope,
-    db: Database,
-    consultations: ConsultationWorkflow,
+    message: Message, scope: Scope, db: Database, consultations: ConsultationWorkflow
 ) -> None:
     texts = consultations.texts
-    moment = parse_moment(command.args or "", consultations)
+    arguments = (message.text or "").partition(" ")[2]
+    moment = parse_moment(arguments, consultations)
     if moment is None:
         await message.answer(texts.t("slot-how"))
         return
@@ -276,7 +272,7 @@ async def _refuse(
     await query.answer(consultations.texts.t(message_id), show_alert=True)
     if message_id == "consult-slot-taken" and case.respondent_id == query.from_user.id:
         async with db.read() as uow:
-            reply = await consultations.offer(uow, case.submission_id)
+            reply = await consultations.offer(uow, case.submission_id, again=True)
         if query.message is not None:
             await bot.send_message(query.message.chat.id, reply.text, reply_markup=reply.markup)
 

@@ -153,14 +153,20 @@ class ConsultationWorkflow:
     def __init__(self, texts: Texts, slots_shown: int) -> None:
         self.texts, self.slots_shown = texts, slots_shown
 
-    async def offer(self, uow: UnitOfWork, submission_id: int) -> Reply:
-        """Free times to pick from, or word that the consultant will call."""
+    async def offer(self, uow: UnitOfWork, submission_id: int, *, again: bool = False) -> Reply:
+        """Free times to pick from, or word that the consultant will call. ``again``: the
+        time the parent pressed was just taken by someone else."""
         t = self.texts.t
         free = await uow.slots.free(self.texts.clock.now_utc(), self.slots_shown)
         if not free:
-            return Reply(t("consult-no-slots", number=submission_id))
+            return Reply(
+                t("consult-no-slots-left" if again else "consult-no-slots", number=submission_id)
+            )
         markup = slot_buttons(self.texts, submission_id, free)
-        return Reply(t("consult-choose-time", number=submission_id), markup)
+        return Reply(
+            t("consult-choose-other" if again else "consult-choose-time", number=submission_id),
+            markup,
+        )
 
     async def submitted(self, uow: UnitOfWork, sent: Sent) -> FollowUp:
         await uow.cases.open(sent.submission.id, KIND, CaseStatus.new)

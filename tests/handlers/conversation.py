@@ -55,6 +55,8 @@ class Conversation:
         """The chat as the person sees it now: messages in order, edits applied."""
         shown: dict[int, Shown] = {}
         for method, result in self.bot.session.results:
+            if getattr(method, "chat_id", self.user.id) != self.user.id:
+                continue  # another person's chat
             if isinstance(method, SendMessage):
                 shown[result.message_id] = Shown(
                     result.message_id, method.text, method.reply_markup
