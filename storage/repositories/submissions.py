@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.dto import DraftDTO, SubmissionDTO
-from storage.models import Answer, FormVersion, Submission, SubmissionStatus
+from storage.models import Answer, Case, FormVersion, Submission, SubmissionStatus
 from storage.types import utcnow
 
 _COLUMNS = select(Submission.__table__)
@@ -123,14 +123,18 @@ class SubmissionRepository:
     async def expired_personal(
         self, form_id: str, submitted_before: datetime
     ) -> list[SubmissionDTO]:
-        """Submitted long enough ago, personal data not yet erased."""
+        """Personal data not yet erased, and old enough: counted from the send, or, for a
+        response with a workflow (a consultation), from when that closed; never while open."""
+        since_sent = Case.submission_id.is_(None) & (Submission.submitted_at < submitted_before)
+        since_closed = Case.closed_at.is_not(None) & (Case.closed_at < submitted_before)
         query = (
             _COLUMNS.join(FormVersion, FormVersion.id == Submission.form_version_id)
+            .outerjoin(Case, Case.submission_id == Submission.id)
             .where(
                 FormVersion.form_id == form_id,
-                Submission.status == SubmissionStatus.submitted,
-                Submission.submitted_at < submitted_before,
+                Submission.status.in_([SubmissionStatus.submitted, SubmissionStatus.replaced]),
                 Submission.personal_erased_at.is_(None),
+                since_sent | since_closed,
             )
             .order_by(Submission.id)
         )

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from forms.i18n import translator
 from handlers.consultations import send_reminders
 from storage.database import Database
+from storage.erasure import erase_expired
 from storage.models import Case, Role, Slot
 from tests import updates
 from tests.conftest import MACHINE_SPEED
@@ -228,3 +229,22 @@ async def test_the_parent_is_reminded_once_the_day_before(
     assert await send_reminders(bot, sqlite_db, consultations, hours=48) == 1
     assert parent.last().text.startswith("Напоминаем")
     assert await send_reminders(bot, sqlite_db, consultations, hours=48) == 0
+
+
+async def test_retention_counts_from_the_consultation_being_closed(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    consultant, parent = person(dispatcher, bot, CONSULTANT), person(dispatcher, bot, PARENT)
+    await add_slots(consultant, future(2, 14))
+    await request(parent)
+    await parent.press(parent.last().buttons[0])
+    later, catalog = datetime.now(UTC) + timedelta(days=400), dispatcher["catalog"]
+    async with sqlite_db.transaction() as uow:
+        assert await erase_expired(uow, catalog, later, "(удалено)") == 0  # still open
+    await consultant.press(t("consult-button-held"))
+    async with sqlite_db.transaction() as uow:
+        assert await erase_expired(uow, catalog, datetime.now(UTC), "(удалено)") == 0
+        assert await erase_expired(uow, catalog, later, "(удалено)") == 1
+        answers = await uow.submissions.answers(1)
+    assert answers["parent_name"] == "(удалено)"
+    assert answers["grade"] == "5"
