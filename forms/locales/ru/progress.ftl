@@ -1,0 +1,54 @@
+## Roadmap targets: /progress for coordinators, and problems of the targets file.
+
+progress-title = <b>📊 Целевые показатели дорожной карты</b>
+progress-scope-region = По всем муниципалитетам.
+progress-scope-municipal = По муниципалитетам: { $names }.
+progress-scope-none = За вами не закреплён ни один муниципалитет, поэтому все показатели равны нулю. Обратитесь к региональному координатору.
+progress-target =
+    <b>{ $title }</b> — { $period }
+    Сейчас { $current } из { $target } ({ $percent }%). Осталось: { $left }.
+progress-target-done =
+    <b>{ $title }</b> — { $period }
+    Сейчас { $current } из { $target } ({ $percent }%). Показатель выполнен ✅
+progress-period-school-year = { $start }/{ $end } учебный год
+progress-period-calendar-year = { $year } год
+progress-period-quarter = { $quarter ->
+    [1] I
+    [2] II
+    [3] III
+   *[4] IV
+} квартал { $year }
+progress-period-month = { $month ->
+    [1] январь
+    [2] февраль
+    [3] март
+    [4] апрель
+    [5] май
+    [6] июнь
+    [7] июль
+    [8] август
+    [9] сентябрь
+    [10] октябрь
+    [11] ноябрь
+   *[12] декабрь
+} { $year }
+progress-file-broken = В файле целевых показателей есть ошибки, поэтому показатели не посчитаны. Исправьте файл и проверьте его командой school-bot targets check:
+
+## Problems of the targets file (forms/targets.yaml or TARGETS_FILE).
+targets-error-not-mapping = Файл целевых показателей должен состоять из разделов measures и targets.
+targets-error-unknown-key = Неизвестное поле «{ $field }». Проверьте написание: формат файла описан в README, в разделе «Целевые показатели».
+targets-error-duplicate-id = Показатель с id «{ $id }» уже есть выше. У каждого показателя должен быть свой id.
+targets-error-measure-undefined = Показатель считает «{ $measure }», но в разделе measures это не описано. Добавьте описание в measures.
+targets-error-where-needs-form = Для условия where укажите анкету (поле form), в которой есть вопрос из условия.
+targets-error-no-form = Анкеты с id «{ $form }» нет среди анкет бота.
+targets-error-no-question = В анкете «{ $form }» нет вопроса «{ $question }».
+targets-error-not-date = Вопрос «{ $question }» анкеты «{ $form }» — не дата. Нужен вопрос типа date.
+targets-error-not-number = Вопрос «{ $question }» анкеты «{ $form }» — не число. Нужен вопрос типа integer или decimal.
+
+## The command line: school-bot targets check.
+cli-targets-ok = Ошибок нет. Показателей в файле: { $count }.
+cli-targets-problems = { $count ->
+    [one] Найдена { $count } ошибка.
+    [few] Найдено { $count } ошибки.
+   *[many] Найдено { $count } ошибок.
+} Исправьте файл и проверьте его ещё раз.
