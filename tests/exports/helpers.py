@@ -6,7 +6,6 @@ import io
 import zipfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -142,8 +141,3 @@ def sheet_xml(data: bytes, number: int = 1) -> str:
 
 def extra(column_id: str, title: str, kind: Any = "text", personal: bool = False) -> ExtraColumn:
     return ExtraColumn(id=column_id, title=title, kind=kind, personal=personal)
-
-
-def save(book: Workbook, path: Path) -> Path:
-    book.save(path)
-    return path

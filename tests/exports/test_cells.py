@@ -57,7 +57,8 @@ def test_text_that_looks_like_a_formula_stays_text(write_only: bool) -> None:
     assert [cell.value for cell in cells] == [text.replace("\r", "\n") for text in DANGEROUS]
     assert {cell.data_type for cell in cells} == {"s"}
     assert all(cell.quotePrefix for cell in cells)
-    assert "<f>" not in sheet_xml(data) and "<f " not in sheet_xml(data)
+    assert "<f>" not in sheet_xml(data)
+    assert "<f " not in sheet_xml(data)
 
 
 def test_ordinary_text_is_written_plainly() -> None:
@@ -97,7 +98,8 @@ def test_aware_times_are_local_and_naive() -> None:
 
 def test_dates_stay_dates_and_numbers_stay_numbers() -> None:
     cells, _data = written([date(2025, 9, 1), 12, 7.5, Decimal("2.25"), -3])
-    assert cells[0].is_date and cells[0].number_format == DATE_FORMAT
+    assert cells[0].is_date
+    assert cells[0].number_format == DATE_FORMAT
     assert cells[0].value == datetime(2025, 9, 1)
     assert [cell.value for cell in cells[1:]] == [12, 7.5, 2.25, -3]
     assert {cell.data_type for cell in cells[1:]} == {"n"}
@@ -111,9 +113,12 @@ def test_none_leaves_the_cell_empty() -> None:
 def test_links_are_hyperlinks_and_their_text_is_safe() -> None:
     cells, _data = written([Link("отчёт", "files/1/a.pdf"), Link("=1+2", "https://example.org/")])
     assert cells[0].value == "отчёт"
-    assert cells[0].hyperlink is not None and cells[0].hyperlink.target == "files/1/a.pdf"
-    assert cells[1].value == "=1+2" and cells[1].data_type == "s"
-    assert cells[1].hyperlink is not None and cells[1].hyperlink.target == "https://example.org/"
+    assert cells[0].hyperlink is not None
+    assert cells[0].hyperlink.target == "files/1/a.pdf"
+    assert cells[1].value == "=1+2"
+    assert cells[1].data_type == "s"
+    assert cells[1].hyperlink is not None
+    assert cells[1].hyperlink.target == "https://example.org/"
 
 
 def test_a_look_is_applied_to_text() -> None:
@@ -125,4 +130,5 @@ def test_a_look_is_applied_to_text() -> None:
     book.save(buffer)
     read = list(load_workbook(buffer).worksheets[0][1])
     assert all(cell.alignment.wrap_text for cell in read)
-    assert read[1].value == "=x" and read[1].data_type == "s"
+    assert read[1].value == "=x"
+    assert read[1].data_type == "s"
