@@ -29,12 +29,13 @@ from handlers.dialog.flow import Dialogs
 from handlers.dialog.followup import Workflows
 from handlers.privacy import Privacy
 from handlers.workflows.consultations import ConsultationWorkflow, Texts
+from handlers.workflows.mentoring import MentoringWorkflow
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.fsm import SQLStorage
 
 logger = logging.getLogger(__name__)
-COMMANDS = ("start", "help", "cancel", "requests", "mydata", "delete_me")
+COMMANDS = ("start", "help", "cancel", "pairs", "requests", "mydata", "delete_me")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def create_dispatcher(
     dispatcher["catalog"] = catalog
     consultations = ConsultationWorkflow(Texts(t, clock), settings.slots_shown)
     dispatcher["consultations"] = consultations
-    workflows = Workflows({"consultation": consultations})
+    workflows = Workflows({"consultation": consultations, "mentoring": MentoringWorkflow(t)})
     dispatcher["dialogs"] = Dialogs(database, catalog, t, clock, workflows)
     dispatcher["access"] = Access(database, settings.admin_ids, settings.invitation_days)
     dispatcher["privacy"] = Privacy(database, catalog, settings.pseudonym_secret())

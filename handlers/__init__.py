@@ -17,6 +17,7 @@ from handlers import (
     waves,
 )
 from handlers.filters import PrivateChat
+from handlers.workflows import pairs
 
 
 def setup_routers() -> Router:
@@ -31,6 +32,7 @@ def setup_routers() -> Router:
     private.include_routers(
         dialog.setup(),
         invitations.setup(),
+        pairs.setup(),
         staff.setup(),
         staff.denied(),
         waves.setup(),

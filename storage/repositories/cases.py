@@ -107,12 +107,11 @@ class CaseRepository:
             return {}
         query = (
             select(Submission.parent_id, func.count(Submission.id))
-            .where(
-                Submission.parent_id.in_(ids), Submission.status == SubmissionStatus.submitted
-            )
+            .where(Submission.parent_id.in_(ids), Submission.status == SubmissionStatus.submitted)
             .group_by(Submission.parent_id)
         )
-        counted = {int(row[0]): int(row[1]) for row in await self._connection.execute(query)}
+        rows = await self._connection.execute(query)
+        counted = {parent: int(count) for parent, count in rows if parent is not None}
         return {submission_id: counted.get(submission_id, 0) for submission_id in ids}
 
     async def count(
