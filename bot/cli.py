@@ -10,11 +10,13 @@ from typing import TypeVar
 import click
 
 from bot.logs import setup_logging
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, TargetsSettings, load_settings
 from forms.directory import SAMPLE, DirectoryError, SchoolRecord, read_directory
 from forms.i18n import translator
-from forms.loading import FormError, check_paths
-from forms.problems import problem_text
+from forms.loading import FormError, check_paths, form_files, load_form
+from forms.problems import Problem, problem_text
+from forms.schema import Form
+from forms.targets import TargetsError, load_targets
 from forms.xlsform import xlsform_to_yaml
 from storage import migrate
 from storage.database import Database
@@ -128,6 +130,43 @@ def forms_import(workbook: Path, out: Path | None) -> None:
         return
     out.write_text(text, encoding="utf-8")
     click.echo(t("cli-forms-written", path=str(out)))
+
+
+@main.group("targets")
+def targets_group() -> None:
+    """The roadmap targets file that /progress reads."""
+
+
+@targets_group.command("check")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def targets_check(file: Path | None) -> None:
+    """Check a targets file (default: TARGETS_FILE, else the shipped one) against the forms
+    (the built-in ones and FORMS_DIR) and list every problem with its line."""
+    located = TargetsSettings()
+    problems: list[Problem] = []
+    forms = _readable_forms(located.form_folders(), problems)
+    try:
+        targets = load_targets(file or located.targets_file, forms)
+    except TargetsError as error:
+        problems += error.problems
+    for problem in problems:
+        click.echo(problem_text(problem, t))
+    if problems:
+        click.echo(t("cli-targets-problems", count=len(problems)), err=True)
+        raise SystemExit(1)
+    click.echo(t("cli-targets-ok", count=len(targets.targets)))
+
+
+def _readable_forms(folders: list[Path], problems: list[Problem]) -> dict[str, Form]:
+    """The forms the bot would load (broken files are for ``forms check``; skipped here)."""
+    forms: dict[str, Form] = {}
+    for path in form_files(folders, problems):
+        try:
+            form = load_form(path)
+        except FormError:
+            continue
+        forms[form.id] = form
+    return forms
 
 
 @main.group("schools")

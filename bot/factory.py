@@ -28,6 +28,7 @@ from handlers.consultations import send_reminders
 from handlers.dialog.flow import Dialogs
 from handlers.dialog.followup import Workflows
 from handlers.privacy import Privacy
+from handlers.progress import Progress
 from handlers.workflows.consultations import ConsultationWorkflow, Texts
 from handlers.workflows.mentoring import MentoringWorkflow
 from storage.catalog import FormCatalog
@@ -35,7 +36,7 @@ from storage.database import Database
 from storage.fsm import SQLStorage
 
 logger = logging.getLogger(__name__)
-COMMANDS = ("start", "help", "cancel", "pairs", "requests", "mydata", "delete_me")
+COMMANDS = ("start", "help", "cancel", "pairs", "requests", "progress", "mydata", "delete_me")
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def create_dispatcher(
     dispatcher["dialogs"] = Dialogs(database, catalog, t, clock, workflows)
     dispatcher["access"] = Access(database, settings.admin_ids, settings.invitation_days)
     dispatcher["privacy"] = Privacy(database, catalog, settings.pseudonym_secret())
+    dispatcher["progress"] = Progress(database, catalog, settings.targets_file)
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
     throttling = ThrottlingMiddleware(settings.throttle_rate, settings.throttle_burst, i18n=t)
     install_throttling(dispatcher, throttling)  # ahead of the FSM: a flood costs nothing more

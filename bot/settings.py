@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 import forms
 
 LIBRARY = Path(forms.__file__).resolve().parent / "library"
+TARGETS = Path(forms.__file__).resolve().parent / "targets.yaml"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.db"
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -49,6 +50,7 @@ class Settings(BaseSettings):
     webhook_path: str = "/telegram/webhook"
     shutdown_timeout: float = Field(default=20.0, gt=0)
     forms_dir: Path | None = None
+    targets_file: Path = TARGETS
     invitation_days: int = Field(default=7, ge=1, le=90)
     pseudonym_key: SecretStr | None = None
     retention_check_minutes: int = Field(default=60, ge=1, le=24 * 60)
@@ -77,6 +79,13 @@ class Settings(BaseSettings):
     def _folder_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_dir():
             raise ValueError(f"{value} is not a folder")
+        return value
+
+    @field_validator("targets_file")
+    @classmethod
+    def _file_exists(cls, value: Path) -> Path:
+        if not value.is_file():
+            raise ValueError(f"{value} is not a file")
         return value
 
     @field_validator("timezone")
@@ -134,6 +143,18 @@ class Settings(BaseSettings):
         if self.webhook_secret is None:
             raise SettingsError("WEBHOOK_SECRET is not set")
         return self.webhook_secret.get_secret_value()
+
+
+class TargetsSettings(BaseSettings):
+    """What ``school-bot targets check`` reads (the same variables; no token needed)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    forms_dir: Path | None = None
+    targets_file: Path = TARGETS
+
+    def form_folders(self) -> list[Path]:
+        return [LIBRARY] if self.forms_dir is None else [LIBRARY, self.forms_dir]
 
 
 def load_settings(**overrides: object) -> Settings:

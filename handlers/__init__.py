@@ -13,6 +13,7 @@ from handlers import (
     groups,
     invitations,
     privacy,
+    progress,
     staff,
     waves,
 )
@@ -35,6 +36,8 @@ def setup_routers() -> Router:
         pairs.setup(),
         staff.setup(),
         staff.denied(),
+        progress.setup(),
+        progress.denied(),
         waves.setup(),
         consultations.setup(),
         common.setup(),

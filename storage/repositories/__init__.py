@@ -7,8 +7,10 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.repositories.access import AuditRepository, InvitationRepository, RoleRepository
+from storage.repositories.attachments import AttachmentRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.forms import FormRepository
+from storage.repositories.progress import ProgressRepository
 from storage.repositories.schools import SchoolRepository
 from storage.repositories.slots import SlotRepository
 from storage.repositories.submissions import SubmissionRepository
@@ -62,12 +64,22 @@ class UnitOfWork:
     def waves(self) -> WaveRepository:
         return WaveRepository(self.connection)
 
+    @cached_property
+    def progress(self) -> ProgressRepository:
+        return ProgressRepository(self.connection)
+
+    @cached_property
+    def attachments(self) -> AttachmentRepository:
+        return AttachmentRepository(self.connection)
+
 
 __all__ = [
+    "AttachmentRepository",
     "AuditRepository",
     "CaseRepository",
     "FormRepository",
     "InvitationRepository",
+    "ProgressRepository",
     "RoleRepository",
     "SchoolRepository",
     "SlotRepository",

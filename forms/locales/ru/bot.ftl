@@ -29,6 +29,7 @@ command-start = Главное меню
 command-help = Справка
 command-cancel = Прервать текущее действие
 command-requests = Мои заявки на консультацию
+command-progress = Выполнение целевых показателей
 
 ## Main menu and the list of forms.
 menu-button-forms = 📝 Заполнить анкету

@@ -1,0 +1,154 @@
+"""The figures behind /progress: how far each roadmap target is.
+
+Counting cases is SQL. Answers are JSON, and JSON operators differ between SQLite and
+PostgreSQL, so for responses the query reads only the few answers a measure needs (one
+row per answer) and ``forms.targets`` tallies them in Python. A region sends hundreds of
+event reports a year, so this stays a few milliseconds.
+
+``municipalities`` limits every figure to responses placed in those municipalities (a
+municipal coordinator); None means everywhere. A response without a place (a working-group
+meeting names no school) counts for the municipalities of the person who sent it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from forms.targets import ActiveCases, ClosedCases, Figure, Measure, Period, Responses
+from storage.models import (
+    Answer,
+    Case,
+    CaseStatus,
+    FormVersion,
+    Submission,
+    SubmissionStatus,
+    UserMunicipality,
+)
+
+Answers = dict[str, Any]
+
+
+class ProgressRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def figure(
+        self,
+        measure: Measure,
+        period: Period,
+        zone: ZoneInfo,
+        municipalities: Collection[int] | None = None,
+    ) -> Figure:
+        """The current figure of a measure; the period's days are taken in ``zone``."""
+        if isinstance(measure, ClosedCases):
+            start, end = _moment(period.start, zone), _moment(period.end, zone)
+            return await self.closed_cases(measure, start, end, municipalities)
+        if isinstance(measure, ActiveCases):
+            return measure.tally(await self.active_cases(measure, municipalities))
+        return measure.tally(await self.responses(measure, municipalities), period)
+
+    async def closed_cases(
+        self,
+        measure: ClosedCases,
+        start: datetime,
+        end: datetime,
+        municipalities: Collection[int] | None = None,
+    ) -> int:
+        """Cases of the kind in the status, closed from ``start`` up to ``end``."""
+        query = (
+            select(func.count())
+            .select_from(Case)
+            .join(Submission, Submission.id == Case.submission_id)
+            .where(
+                Case.kind == measure.case,
+                Case.status == CaseStatus(measure.status),
+                Case.closed_at >= start,
+                Case.closed_at < end,
+                _within(municipalities),
+            )
+        )
+        return int((await self._connection.execute(query)).scalar_one())
+
+    async def active_cases(
+        self, measure: ActiveCases, municipalities: Collection[int] | None = None
+    ) -> list[Answers]:
+        """The answers ``where`` reads, one dict per case of the kind in the status now."""
+        query = (
+            select(Case.submission_id)
+            .join(Submission, Submission.id == Case.submission_id)
+            .where(
+                Case.kind == measure.case,
+                Case.status == CaseStatus(measure.status),
+                _within(municipalities),
+            )
+        )
+        if measure.form is not None:
+            query = query.join(FormVersion, FormVersion.id == Submission.form_version_id).where(
+                FormVersion.form_id == measure.form
+            )
+        ids = [row.submission_id for row in await self._connection.execute(query)]
+        return list((await self._answers(ids, measure.questions())).values())
+
+    async def responses(
+        self, measure: Responses, municipalities: Collection[int] | None = None
+    ) -> list[Answers]:
+        """The answers the measure reads, one dict per sent response of its form."""
+        query = (
+            select(Submission.id, Answer.question_id, Answer.value)
+            .join(FormVersion, FormVersion.id == Submission.form_version_id)
+            .outerjoin(
+                Answer,
+                and_(
+                    Answer.submission_id == Submission.id,
+                    Answer.question_id.in_(sorted(measure.questions())),
+                ),
+            )
+            .where(
+                FormVersion.form_id == measure.form,
+                Submission.status == SubmissionStatus.submitted,
+                _within(municipalities),
+            )
+        )
+        found: dict[int, Answers] = {}
+        for row in await self._connection.execute(query):
+            answers = found.setdefault(row.id, {})
+            if row.question_id is not None:
+                answers[row.question_id] = row.value
+        return list(found.values())
+
+    async def _answers(self, ids: list[int], questions: Collection[str]) -> dict[int, Answers]:
+        found: dict[int, Answers] = {submission_id: {} for submission_id in ids}
+        if not ids or not questions:
+            return found
+        query = select(Answer.submission_id, Answer.question_id, Answer.value).where(
+            Answer.submission_id.in_(ids), Answer.question_id.in_(sorted(questions))
+        )
+        for row in await self._connection.execute(query):
+            found[row.submission_id][row.question_id] = row.value
+        return found
+
+
+def _moment(day: date, zone: ZoneInfo) -> datetime:
+    """The start of a local day, as an aware datetime."""
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def _within(municipalities: Collection[int] | None) -> ColumnElement[bool]:
+    """Responses of these municipalities; a response without a place by its sender's."""
+    if municipalities is None:
+        return true()
+    ids = sorted(municipalities)
+    sender = exists().where(
+        UserMunicipality.user_id == Submission.respondent_id,
+        UserMunicipality.municipality_id.in_(ids),
+    )
+    return or_(
+        Submission.municipality_id.in_(ids),
+        and_(Submission.municipality_id.is_(None), sender),
+    )

@@ -1,0 +1,168 @@
+"""/progress through the Dispatcher: regional and municipal figures, refusals, a broken file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Dispatcher
+
+from bot.factory import create_dispatcher
+from bot.settings import TARGETS, Settings
+from forms.i18n import translator
+from handlers.clock import Clock
+from storage.catalog import FormCatalog
+from storage.database import Database
+from storage.models import Role
+from storage.repositories.users import TelegramProfile
+from tests import updates
+from tests.conftest import MACHINE_SPEED
+from tests.handlers.conversation import Conversation
+from tests.mocked_bot import TOKEN, MockedBot
+
+t = translator()
+ADMIN, MUNICIPAL, CONSULTANT, TEACHER = 9001, 501, 502, 503
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # 2026/27 school year, IV quarter 2026
+
+
+def make_settings(targets: Path = TARGETS) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        bot_token=TOKEN,
+        admin_ids=frozenset({ADMIN}),
+        throttle_burst=MACHINE_SPEED,
+        targets_file=targets,
+    )
+
+
+async def started(settings: Settings, database: Database, bot: MockedBot) -> Dispatcher:
+    dispatcher = create_dispatcher(settings, database)
+    dispatcher["clock"] = Clock(settings.zone, now_utc=lambda: NOW)
+    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
+    return dispatcher
+
+
+@pytest.fixture
+async def dispatcher(sqlite_db: Database, bot: MockedBot) -> Dispatcher:
+    return await started(make_settings(), sqlite_db, bot)
+
+
+@pytest.fixture
+async def towns(sqlite_db: Database) -> tuple[int, int]:
+    async with sqlite_db.transaction() as uow:
+        town = await uow.schools.save_municipality("MO-1", "ГО Энск")
+        village = await uow.schools.save_municipality("MO-2", "Заречный район")
+        for user_id, role in ((MUNICIPAL, Role.municipal), (CONSULTANT, Role.consultant)):
+            await uow.users.save_profile(TelegramProfile(user_id, f"Сотрудник {user_id}"))
+            await uow.roles.grant(user_id, role, [town])
+        await uow.users.save_profile(TelegramProfile(TEACHER, "Учитель"))
+    return town, village
+
+
+async def sent_report(
+    database: Database, dispatcher: Dispatcher, town: int, answers: dict[str, Any]
+) -> None:
+    catalog: FormCatalog = dispatcher["catalog"]
+    entry = catalog.current("event_report")
+    assert entry is not None
+    async with database.transaction() as uow:
+        draft = await uow.submissions.open_draft(entry.version_id, TEACHER)
+        for question_id, value in answers.items():
+            await uow.submissions.save_answer(draft.id, question_id, value)
+        await uow.submissions.submit(draft.id)
+        school = await uow.schools.save_school(
+            f"OO-{draft.id}", town, name="Школа", short_name="Школа"
+        )
+        await uow.submissions.place(draft.id, school, town)
+
+
+def event(day: str, kind: str, participants: int, teams: bool) -> dict[str, Any]:
+    return {
+        "event_date": day,
+        "event_type": kind,
+        "participants": participants,
+        "for_school_teams": teams,
+    }
+
+
+@pytest.fixture
+async def reports(sqlite_db: Database, dispatcher: Dispatcher, towns: tuple[int, int]) -> None:
+    town, village = towns
+    await sent_report(sqlite_db, dispatcher, town, event("2026-09-14", "seminar", 45, True))
+    await sent_report(sqlite_db, dispatcher, town, event("2026-10-20", "wg_meeting", 9, False))
+    await sent_report(sqlite_db, dispatcher, village, event("2026-11-02", "webinar", 80, True))
+
+
+def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
+    return Conversation(dispatcher, bot, updates.user(user_id, "Ольга"))
+
+
+YEAR, QUARTER = "2026/27 учебный год", "IV квартал 2026"
+
+
+def line(title: str, period: str, figures: tuple[int, int, int, int]) -> str:
+    """What /progress says of one target; ``figures``: current, target, percent, left."""
+    current, target, percent, left = figures
+    rest = f"Осталось: {left}." if left else "Показатель выполнен ✅"
+    return f"<b>{title}</b> — {period}\nСейчас {current} из {target} ({percent}%). {rest}"
+
+
+async def test_a_regional_view_shows_every_target_in_one_message(
+    dispatcher: Dispatcher, bot: MockedBot, reports: None
+) -> None:
+    admin = person(dispatcher, bot, ADMIN)
+    await admin.send("/progress")
+    assert admin.texts() == [
+        "\n\n".join(
+            [
+                "<b>📊 Целевые показатели дорожной карты</b>",
+                "По всем муниципалитетам.",
+                line("Консультации родителей", YEAR, (0, 20, 0, 20)),
+                line("Наставнические пары", YEAR, (0, 10, 0, 10)),
+                line("Пары школ-партнёров", YEAR, (0, 10, 0, 10)),
+                line("Участники мероприятий", YEAR, (134, 100, 134, 0)),
+                line("Мероприятия для школьных команд", YEAR, (2, 5, 40, 3)),
+                line("Заседания рабочей группы", QUARTER, (1, 1, 100, 0)),
+            ]
+        )
+    ]
+
+
+async def test_a_municipal_coordinator_sees_their_municipality(
+    dispatcher: Dispatcher, bot: MockedBot, reports: None
+) -> None:
+    coordinator = person(dispatcher, bot, MUNICIPAL)
+    await coordinator.send("/progress")
+    [text] = coordinator.texts()
+    assert "По муниципалитетам: ГО Энск." in text
+    assert line("Участники мероприятий", YEAR, (54, 100, 54, 46)) in text
+    assert line("Мероприятия для школьных команд", YEAR, (1, 5, 20, 4)) in text
+
+
+@pytest.mark.parametrize("user_id", [TEACHER, CONSULTANT])
+async def test_people_without_a_coordinator_role_are_refused(
+    dispatcher: Dispatcher, bot: MockedBot, towns: tuple[int, int], user_id: int
+) -> None:
+    someone = person(dispatcher, bot, user_id)
+    await someone.send("/progress")
+    assert someone.texts() == [t("access-denied")]
+
+
+async def test_a_broken_targets_file_is_answered_with_its_problems(
+    tmp_path: Path, sqlite_db: Database, bot: MockedBot
+) -> None:
+    broken = tmp_path / "targets.yaml"
+    text = TARGETS.read_text(encoding="utf-8").replace("equals: wg_meeting", "equals: wg_meting")
+    broken.write_text(text, encoding="utf-8")
+    dispatcher = await started(make_settings(broken), sqlite_db, bot)
+    admin = person(dispatcher, bot, ADMIN)
+    await admin.send("/progress")
+    [answer] = admin.texts()
+    assert answer.startswith(t("progress-file-broken"))
+    line_number = text.splitlines().index("    where: {question: event_type, equals: wg_meting}")
+    assert (
+        f"{broken}, строка {line_number + 1} (measures.working_group_meetings.where): "
+        "У вопроса «event_type» не бывает ответа «wg_meting»."
+    ) in answer
