@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,11 +17,13 @@ from forms.i18n import translator
 from forms.loading import FormError, check_paths, form_files, load_form
 from forms.problems import Problem, problem_text
 from forms.schema import Form
+from forms.slots import SlotsError, read_slots
 from forms.targets import TargetsError, load_targets
 from forms.xlsform import xlsform_to_yaml
 from storage import migrate
 from storage.database import Database
 from storage.directory import Imported, save_directory
+from storage.models import Role
 
 T = TypeVar("T")
 t = translator()
@@ -204,6 +207,41 @@ def schools_import(table: Path | None, sample: bool) -> None:
             updated=result.updated,
         )
     )
+
+
+@main.group("slots")
+def slots_group() -> None:
+    """Consultants' free times for parents to book."""
+
+
+@slots_group.command("import")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--consultant", type=int, required=True, help="The consultant's Telegram id.")
+def slots_import(table: Path, consultant: int) -> None:
+    """Add free times from an .xlsx or .csv table with the columns «Дата» and «Время»."""
+    settings = settings_or_exit()
+    try:
+        moments = read_slots(table, settings.zone, datetime.now(UTC))
+    except SlotsError as error:
+        for problem in error.problems:
+            click.echo(problem_text(problem, t), err=True)
+        click.echo(t("cli-slots-refused"), err=True)
+        raise SystemExit(1) from None
+    added = with_database(settings, lambda database: _import_slots(database, consultant, moments))
+    if added is None:
+        click.echo(t("cli-slots-not-consultant", id=consultant), err=True)
+        raise SystemExit(1)
+    click.echo(t("cli-slots-imported", added=added, skipped=len(moments) - added))
+
+
+async def _import_slots(database: Database, consultant: int, moments: list[datetime]) -> int | None:
+    """How many times were new; None when the person is not a consultant (nothing added)."""
+    await migrate.upgrade(database)
+    async with database.transaction() as uow:
+        person = await uow.users.get(consultant)
+        if person is None or person.role is not Role.consultant:
+            return None
+        return sum([await uow.slots.add(consultant, moment) is not None for moment in moments])
 
 
 async def _import_schools(database: Database, records: list[SchoolRecord]) -> Imported:

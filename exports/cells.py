@@ -12,7 +12,7 @@ when it needs nothing (numbers, ordinary text), a styled cell only when it must.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -32,6 +32,7 @@ NUMBERS = (int, float, Decimal)
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 BOLD = Font(bold=True)
+LARGE = Font(bold=True, size=14)
 LINK_FONT = Font(color="0563C1", underline="single")
 
 
@@ -50,10 +51,13 @@ class Look:
     number_format: str | None = None
     wrap: bool = False
     bold: bool = False
+    large: bool = False
 
 
 PLAIN = Look()
 HEADER = Look(wrap=True, bold=True)
+BOLD_TEXT = Look(bold=True)
+TITLE = Look(large=True)
 WRAPPED = Look(wrap=True)
 DATE = Look(number_format=DATE_FORMAT)
 DATETIME = Look(number_format=DATETIME_FORMAT)
@@ -130,6 +134,8 @@ class CellFactory:
             cell.alignment = WRAP
         if look.bold:
             cell.font = BOLD
+        if look.large:
+            cell.font = LARGE
         return cell
 
     def row(self, values: list[Any], look: Look = PLAIN) -> list[Any]:
@@ -139,4 +145,4 @@ class CellFactory:
 def _with_format(look: Look, number_format: str) -> Look:
     if look.number_format is not None:
         return look
-    return Look(number_format=number_format, wrap=look.wrap, bold=look.bold)
+    return replace(look, number_format=number_format)

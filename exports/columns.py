@@ -137,7 +137,7 @@ def shows_respondent(request: RegisterRequest) -> bool:
 
 
 def _fixed_columns(t: Translator) -> list[Column]:
-    status = _StatusNames(t)
+    status = StatusNames(t)
     return [
         Column(
             t("register-column-number"),
@@ -199,7 +199,7 @@ def _about(t: Translator, text_id: str, kind_id: str) -> About:
     return About(text=t(text_id), kind=t(kind_id))
 
 
-class _StatusNames:
+class StatusNames:
     """``register-status-<code>`` for known codes, the code itself for others; cached."""
 
     def __init__(self, t: Translator) -> None:
