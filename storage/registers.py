@@ -12,7 +12,7 @@ Telegram ids, only the stable pseudonym, and leaves out the ``hidden`` (personal
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Mapping
+from collections.abc import AsyncGenerator, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -122,7 +122,7 @@ class RegisterReader:
 
     async def batches(
         self, selection: Selection, reading: Reading
-    ) -> AsyncIterator[list[RegisterRecord]]:
+    ) -> AsyncGenerator[list[RegisterRecord], None]:
         """Records in submission order, ``reading.batch_size`` at a time."""
         versions = await self._chosen_versions(selection)
         after = 0

@@ -191,3 +191,27 @@ summary-participants-total = Всего участников
 summary-low-result-reached = Школ с низкими результатами, принявших участие
 summary-low-result-total = Школ с низкими результатами в справочнике
 summary-low-result-share = Доля школ с низкими результатами, принявших участие
+
+## Registers as files: workflow columns, filters on «О выгрузке», who exported.
+register-extra-consultation-slot = Время консультации
+register-extra-consultation-consultant = Консультант
+register-extra-consultation-closed-at = Дата итога
+register-extra-mentoring-mentee = Наставляемый
+register-extra-mentoring-confirmed-at = Пара подтверждена
+register-extra-mentoring-closed-at = Пара завершена или расторгнута
+register-extra-mentoring-meetings = Встреч проведено
+register-extra-mentoring-reason = Причина расторжения
+export-filter-period = Период
+export-filter-municipalities = Муниципалитеты
+export-filter-no-municipality = ни одного: у вас нет закреплённых муниципалитетов
+export-filter-school = Школа
+export-filter-wave = Этап мониторинга
+export-filter-status = Статус
+export-filter-versions = Только версии анкеты
+export-period-between = с { $first } по { $last }
+export-period-from = с { $first }
+export-period-to = по { $last }
+export-by-person = { $name } ({ $role }, ID в Telegram { $id })
+export-by-cli = Командная строка сервера (пользователь { $user })
+export-unknown-form = Анкеты «{ $form }» нет в базе: бот ещё не сохранил ни одной её версии. Проверьте идентификатор анкеты.
+audit-action-register_exported = Выгружен реестр анкеты
