@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import click
 
+from bot.export_cli import export
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, TargetsSettings, load_settings
 from forms.directory import SAMPLE, DirectoryError, SchoolRecord, read_directory
@@ -54,6 +55,9 @@ def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """School support questionnaires bot."""
+
+
+main.add_command(export)
 
 
 @main.command()

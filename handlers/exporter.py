@@ -179,7 +179,7 @@ class Exporter:
         """Write the register to ``out``; audited once written."""
         prepared = await self.prepare(order, requester)
         count = await self.write(prepared, out, progress)
-        await self._audit(requester, order.form_id, prepared, count)
+        await self.audit(requester, order.form_id, prepared, count)
         anonymous = prepared.reading.anonymous
         return Exported(count, self.filename(order.form_id, anonymous), anonymous)
 
@@ -282,7 +282,7 @@ class Exporter:
             lines.append((t("export-filter-versions"), versions))
         return lines
 
-    async def _audit(
+    async def audit(
         self, requester: Requester, form_id: str, prepared: Prepared, rows: int
     ) -> None:
         actor = None if requester.scope is None else requester.scope.user_id
