@@ -173,12 +173,12 @@ def _targets_sheet(w: SheetWriter, data: SummaryData, t: Translator) -> None:
         for target, state in zip(data.targets, states, strict=True)
     ]
     block = w.table(headers, rows, (WRAPPED, PLAIN, PLAIN, PLAIN, PERCENT))
+    _legend(w, t)
     if block is not None:
         for row, state in enumerate(states, start=block.first_row):
             w.sheet.cell(row, 5).fill = FILLS[state]
             w.sheet.cell(row, 7).fill = FILLS[state]
         w.chart_beside(block, bar_chart(w.sheet, block, t("summary-chart-targets"), (5, 5)))
-    _legend(w, t)
 
 
 _TARGET_COLUMNS = ("title", "period", "target", "current", "share", "remaining", "state")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,15 @@ from openpyxl.workbook import Workbook
 
 from exports.register import write_register
 from exports.rows import ExportInfo, ExtraColumn, RegisterRequest, RegisterRow
+from exports.summary import (
+    ConsultationFact,
+    DifficultyResponse,
+    DifficultySurvey,
+    EventFact,
+    PairFact,
+    SummaryData,
+    TargetProgress,
+)
 from forms.i18n import translator
 from forms.schema import Form
 
@@ -141,3 +150,62 @@ def sheet_xml(data: bytes, number: int = 1) -> str:
 
 def extra(column_id: str, title: str, kind: Any = "text", personal: bool = False) -> ExtraColumn:
     return ExtraColumn(id=column_id, title=title, kind=kind, personal=personal)
+
+
+# --- the summary ---------------------------------------------------------------------------
+
+AREAS = [("literacy", "Функциональная грамотность"), ("exams", "Подготовка к ВПР, ОГЭ и ЕГЭ")]
+WAVES = ["Входной", "Промежуточный", "Итоговый"]
+
+
+def teacher(school: str, wave: str | None, ratings: dict[str, int], *support: str) -> Any:
+    municipality = "Заречный район" if school == "Школа № 2" else "Город"
+    code = {"Школа № 1": "001", "Школа № 2": "002", "Школа № 3": "003"}[school]
+    return DifficultyResponse(municipality, school, code, wave, ratings, support)
+
+
+def full_data() -> SummaryData:
+    responses = [
+        teacher("Школа № 1", "Входной", {"literacy": 4, "exams": 5}, "Курсы", "Наставничество"),
+        teacher("Школа № 1", "Входной", {"literacy": 5, "exams": 4}, "Курсы"),
+        teacher("Школа № 1", "Промежуточный", {"literacy": 3}, "Семинар"),
+        teacher("Школа № 2", "Входной", {"literacy": 2}),
+        teacher("Школа № 1", "Промежуточный", {"literacy": 3, "exams": 3}, "Курсы"),
+        teacher("Школа № 3", "Промежуточный", {"literacy": 1, "exams": 2}),
+        teacher("Школа № 3", None, {"literacy": 1}),
+    ]
+    return SummaryData(
+        period="2025/26 учебный год",
+        exported_at=datetime(2026, 1, 20, 7, 0, tzinfo=UTC),
+        exported_by="Координатор Петрова",
+        zone=MOSCOW,
+        targets=[
+            TargetProgress("Проведено консультаций", 20, 12, "2025/26 учебный год"),
+            TargetProgress("Действующих наставнических пар", 10, 11, "на сегодня"),
+            TargetProgress("Участников мероприятий", 100, 30, "2025/26 учебный год"),
+        ],
+        difficulties=DifficultySurvey(AREAS, WAVES, responses),
+        consultations=[
+            ConsultationFact(date(2025, 10, 1), "Поведение", "held"),
+            ConsultationFact(date(2025, 9, 1), "Трудности в обучении", "held"),
+            ConsultationFact(date(2025, 9, 1), "Поведение", "no_show"),
+            ConsultationFact(date(2025, 9, 1), "Поведение", "held"),
+            ConsultationFact(date(2025, 10, 1), "Профориентация", "postponed"),
+        ],
+        pairs=[
+            PairFact("active", "Математика", True),
+            PairFact("active", "Русский язык", False),
+            PairFact("pending", "Математика", True),
+            PairFact("dissolved", "Физика", False),
+        ],
+        events=[
+            EventFact("Семинар", 40, ["001", "010"]),
+            EventFact("Вебинар", 80, ["001", "002", "011"]),
+            EventFact("Семинар", 25, []),
+        ],
+        low_result_schools=frozenset({"001", "002", "003", "004"}),
+    )
+
+
+def empty_data() -> SummaryData:
+    return SummaryData("2025 год", datetime(2026, 1, 20, 7, 0, tzinfo=UTC), "Петрова", MOSCOW)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,73 +15,14 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.summary import (
-    ConsultationFact,
     DifficultyResponse,
     DifficultySurvey,
-    EventFact,
-    PairFact,
     SummaryData,
-    TargetProgress,
     write_summary,
 )
-from tests.exports.helpers import MOSCOW, t
+from tests.exports.helpers import AREAS, MOSCOW, WAVES, empty_data, full_data, t
 
 SHEETS = ["Показатели", "Затруднения педагогов", "Консультации", "Наставничество", "Мероприятия"]
-AREAS = [("literacy", "Функциональная грамотность"), ("exams", "Подготовка к ВПР, ОГЭ и ЕГЭ")]
-WAVES = ["Входной", "Промежуточный", "Итоговый"]
-
-
-def teacher(school: str, wave: str | None, ratings: dict[str, int], *support: str) -> Any:
-    municipality = "Заречный район" if school == "Школа № 2" else "Город"
-    code = {"Школа № 1": "001", "Школа № 2": "002", "Школа № 3": "003"}[school]
-    return DifficultyResponse(municipality, school, code, wave, ratings, support)
-
-
-def full_data() -> SummaryData:
-    responses = [
-        teacher("Школа № 1", "Входной", {"literacy": 4, "exams": 5}, "Курсы", "Наставничество"),
-        teacher("Школа № 1", "Входной", {"literacy": 5, "exams": 4}, "Курсы"),
-        teacher("Школа № 1", "Промежуточный", {"literacy": 3}, "Семинар"),
-        teacher("Школа № 2", "Входной", {"literacy": 2}),
-        teacher("Школа № 1", "Промежуточный", {"literacy": 3, "exams": 3}, "Курсы"),
-        teacher("Школа № 3", "Промежуточный", {"literacy": 1, "exams": 2}),
-        teacher("Школа № 3", None, {"literacy": 1}),
-    ]
-    return SummaryData(
-        period="2025/26 учебный год",
-        exported_at=datetime(2026, 1, 20, 7, 0, tzinfo=UTC),
-        exported_by="Координатор Петрова",
-        zone=MOSCOW,
-        targets=[
-            TargetProgress("Проведено консультаций", 20, 12, "2025/26 учебный год"),
-            TargetProgress("Действующих наставнических пар", 10, 11, "на сегодня"),
-            TargetProgress("Участников мероприятий", 100, 30, "2025/26 учебный год"),
-        ],
-        difficulties=DifficultySurvey(AREAS, WAVES, responses),
-        consultations=[
-            ConsultationFact(date(2025, 10, 1), "Поведение", "held"),
-            ConsultationFact(date(2025, 9, 1), "Трудности в обучении", "held"),
-            ConsultationFact(date(2025, 9, 1), "Поведение", "no_show"),
-            ConsultationFact(date(2025, 9, 1), "Поведение", "held"),
-            ConsultationFact(date(2025, 10, 1), "Профориентация", "postponed"),
-        ],
-        pairs=[
-            PairFact("active", "Математика", True),
-            PairFact("active", "Русский язык", False),
-            PairFact("pending", "Математика", True),
-            PairFact("dissolved", "Физика", False),
-        ],
-        events=[
-            EventFact("Семинар", 40, ["001", "010"]),
-            EventFact("Вебинар", 80, ["001", "002", "011"]),
-            EventFact("Семинар", 25, []),
-        ],
-        low_result_schools=frozenset({"001", "002", "003", "004"}),
-    )
-
-
-def empty_data() -> SummaryData:
-    return SummaryData("2025 год", datetime(2026, 1, 20, 7, 0, tzinfo=UTC), "Петрова", MOSCOW)
 
 
 def written(data: SummaryData) -> tuple[Workbook, bytes]:
