@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -27,12 +28,14 @@ from handlers.clock import Clock
 from handlers.consultations import send_reminders
 from handlers.dialog.flow import Dialogs
 from handlers.dialog.followup import Workflows
+from handlers.files import EventWorkflow, FileSaver
 from handlers.privacy import Privacy
 from handlers.progress import Progress
 from handlers.workflows.consultations import ConsultationWorkflow, Texts
 from handlers.workflows.mentoring import MentoringWorkflow
 from storage.catalog import FormCatalog
 from storage.database import Database
+from storage.files import FileStore
 from storage.fsm import SQLStorage
 
 logger = logging.getLogger(__name__)
@@ -85,12 +88,27 @@ def create_dispatcher(
     dispatcher["i18n"] = t
     dispatcher["clock"] = clock
     dispatcher["catalog"] = catalog
+    files = FileStore(settings.files_dir)
+    saver = FileSaver(
+        database,
+        catalog,
+        files,
+        attempts=settings.files_attempts,
+        retry_after=timedelta(minutes=settings.files_check_minutes),
+    )
+    dispatcher["files"] = saver
     consultations = ConsultationWorkflow(Texts(t, clock), settings.slots_shown)
     dispatcher["consultations"] = consultations
-    workflows = Workflows({"consultation": consultations, "mentoring": MentoringWorkflow(t)})
+    workflows = Workflows(
+        {
+            "consultation": consultations,
+            "mentoring": MentoringWorkflow(t),
+            "event": EventWorkflow(saver),
+        }
+    )
     dispatcher["dialogs"] = Dialogs(database, catalog, t, clock, workflows)
     dispatcher["access"] = Access(database, settings.admin_ids, settings.invitation_days)
-    dispatcher["privacy"] = Privacy(database, catalog, settings.pseudonym_secret())
+    dispatcher["privacy"] = Privacy(database, catalog, settings.pseudonym_secret(), files)
     dispatcher["progress"] = Progress(database, catalog, settings.targets_file)
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
     throttling = ThrottlingMiddleware(settings.throttle_rate, settings.throttle_burst, i18n=t)
@@ -112,15 +130,20 @@ def create_application(settings: Settings) -> Application:
     tracker = InFlightTracker()
     dispatcher = create_dispatcher(settings, database, tracker)
     bot = create_bot(settings)
-    retention = retention_job(database, dispatcher["catalog"], dispatcher["i18n"])
+    saver: FileSaver = dispatcher["files"]
+    retention = retention_job(database, dispatcher["catalog"], dispatcher["i18n"], saver.store)
 
     async def remind() -> int:
         consultations = dispatcher["consultations"]
         return await send_reminders(bot, database, consultations, settings.reminder_hours)
 
+    async def save_files() -> int:
+        return await saver.run(bot)
+
     jobs = (
         Periodic("retention", settings.retention_check_minutes * 60, retention),
         Periodic("reminders", settings.reminder_check_minutes * 60, remind),
+        Periodic("files", settings.files_check_minutes * 60, save_files, saver.requested),
     )
     app = Application(settings, bot, dispatcher, database, tracker, jobs)
     dispatcher.startup.register(_on_startup)

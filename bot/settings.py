@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     webhook_path: str = "/telegram/webhook"
     shutdown_timeout: float = Field(default=20.0, gt=0)
     forms_dir: Path | None = None
+    files_dir: Path = Path("./data/files")
+    files_check_minutes: int = Field(default=10, ge=1, le=24 * 60)
+    files_attempts: int = Field(default=5, ge=1, le=100)
     targets_file: Path = TARGETS
     invitation_days: int = Field(default=7, ge=1, le=90)
     pseudonym_key: SecretStr | None = None

@@ -23,6 +23,7 @@ from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.dto import SubmissionDTO, UserDTO
 from storage.erasure import erase_person
+from storage.files import FileStore
 from storage.models import SubmissionStatus
 from storage.repositories import UnitOfWork
 
@@ -34,6 +35,7 @@ class Privacy:
     db: Database
     catalog: FormCatalog
     pseudonym_key: bytes
+    files: FileStore | None = None  # where files of responses are saved, deleted on erasure
 
     def pseudonym(self, user_id: int, t: Translator) -> str:
         return t("pseudonym", code=pseudonym_code(user_id, self.pseudonym_key))
@@ -206,6 +208,7 @@ async def erase(
             user_id,
             pseudonym=privacy.pseudonym(user_id, i18n),
             marker=i18n("data-erased-marker"),
+            files=privacy.files,
         )
     await state.clear()
     if isinstance(query.message, Message):

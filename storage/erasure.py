@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from forms.personal import scrub
+from forms.questions import FileQuestion
 from forms.schema import Form
 from storage.catalog import FormCatalog
+from storage.files import FileStore
 from storage.models import SubmissionStatus
 from storage.repositories import UnitOfWork
 
@@ -21,8 +23,17 @@ class Erased:
     answers: int
 
 
-async def scrub_submission(uow: UnitOfWork, form: Form, submission_id: int, marker: str) -> int:
-    """Replace the personal answers of one submission; returns how many changed."""
+async def scrub_submission(
+    uow: UnitOfWork,
+    form: Form,
+    submission_id: int,
+    marker: str,
+    *,
+    files: FileStore | None = None,
+) -> int:
+    """Replace the personal answers of one submission; returns how many changed. Files are
+    personal: the ones saved to disk for it are deleted too, after its answers are scrubbed
+    (a download finishing at the same moment then finds the answer erased and drops its copy)."""
     changed = 0
     answers = await uow.submissions.answers(submission_id)
     for question in form.all_questions():
@@ -33,11 +44,19 @@ async def scrub_submission(uow: UnitOfWork, form: Form, submission_id: int, mark
             await uow.submissions.save_answer(submission_id, question.id, value)
             changed += 1
     await uow.submissions.mark_personal_erased(submission_id)
+    if files is not None and any(isinstance(q, FileQuestion) for q in form.all_questions()):
+        files.remove(form.id, submission_id)
     return changed
 
 
 async def erase_person(
-    uow: UnitOfWork, catalog: FormCatalog, user_id: int, *, pseudonym: str, marker: str
+    uow: UnitOfWork,
+    catalog: FormCatalog,
+    user_id: int,
+    *,
+    pseudonym: str,
+    marker: str,
+    files: FileStore | None = None,
 ) -> Erased:
     """Drafts are deleted; sent answers keep what statistics need; the name becomes a pseudonym."""
     drafts = answers = 0
@@ -47,13 +66,20 @@ async def erase_person(
             continue
         form = await catalog.version(submission.form_version_id, uow)
         if form is not None:
-            answers += await scrub_submission(uow, form, submission.id, marker)
+            answers += await scrub_submission(uow, form, submission.id, marker, files=files)
     await uow.users.erase_profile(user_id, pseudonym)
     await uow.audit.record(user_id, "data_erased", drafts=drafts, answers=answers)
     return Erased(drafts, answers)
 
 
-async def erase_expired(uow: UnitOfWork, catalog: FormCatalog, now: datetime, marker: str) -> int:
+async def erase_expired(
+    uow: UnitOfWork,
+    catalog: FormCatalog,
+    now: datetime,
+    marker: str,
+    *,
+    files: FileStore | None = None,
+) -> int:
     """Erase the personal answers of responses older than their form's retention period."""
     erased = 0
     for entry in catalog.all():
@@ -65,7 +91,7 @@ async def erase_expired(uow: UnitOfWork, catalog: FormCatalog, now: datetime, ma
         ):
             form = await catalog.version(submission.form_version_id, uow)
             if form is not None:
-                await scrub_submission(uow, form, submission.id, marker)
+                await scrub_submission(uow, form, submission.id, marker, files=files)
                 erased += 1
     if erased:
         await uow.audit.record(None, "retention_erased", submissions=erased)

@@ -79,6 +79,7 @@ class Outcome:
     edit: Reply | None = None  # new text and keyboard of the pressed message
     drop_keyboard: bool = False  # remove the pressed message's buttons, keep its text
     notices: tuple[Notice, ...] = ()  # messages to other people, after the replies
+    committed: tuple[Callable[[], None], ...] = ()  # called after the transaction commits
 
 
 @dataclass(slots=True)
@@ -139,7 +140,10 @@ class Dialog:
             context = await self._load(uow, data)
             if isinstance(context, Outcome):
                 return context
-            return await step(uow, context)
+            outcome = await step(uow, context)
+        for hook in outcome.committed:
+            hook()
+        return outcome
 
     async def _load(self, uow: UnitOfWork, data: DialogData) -> Context | Outcome:
         loaded = await uow.submissions.load(data.submission)
@@ -312,6 +316,7 @@ class Dialog:
             finished=True,
             drop_keyboard=True,
             notices=follow.notices,
+            committed=follow.committed,
         )
 
     async def _wave_closed(self, uow: UnitOfWork, submission: SubmissionDTO) -> str | None:

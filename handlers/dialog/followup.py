@@ -6,7 +6,7 @@ only after the commit: more replies to the person, and notices to other people."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -32,6 +32,7 @@ class Notice:
 class FollowUp:
     replies: tuple[Reply, ...] = ()
     notices: tuple[Notice, ...] = ()
+    committed: tuple[Callable[[], None], ...] = ()  # run once the send is committed (wake a job)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,4 +56,5 @@ def test_targets_file_from_the_environment_is_the_default(
     monkeypatch.setenv("TARGETS_FILE", str(mine))
     result = CliRunner().invoke(main, ["targets", "check"])
     assert result.exit_code == 1
-    assert f"{mine}, строка 1 (measures): Не заполнено обязательное поле «measures»." in result.stdout
+    missing = "строка 1 (measures): Не заполнено обязательное поле «measures»."
+    assert f"{mine}, {missing}" in result.stdout

@@ -143,7 +143,7 @@ def test_every_problem_of_a_file_is_told_in_russian_with_its_line() -> None:
         "targets.yaml, строка 10 (targets[1].target): Поле «target»: значение должно быть "
         "не меньше 1.",
         "targets.yaml, строка 17 (targets[2].colour): Неизвестное поле «colour». Проверьте "
-        "написание: формат файла описан в README, в разделе «Целевые показатели».",
+        "написание: все поля описаны в начале файла forms/targets.yaml.",
     ]
 
 

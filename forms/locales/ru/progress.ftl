@@ -36,7 +36,7 @@ progress-file-broken = В файле целевых показателей ес�
 
 ## Problems of the targets file (forms/targets.yaml or TARGETS_FILE).
 targets-error-not-mapping = Файл целевых показателей должен состоять из разделов measures и targets.
-targets-error-unknown-key = Неизвестное поле «{ $field }». Проверьте написание: формат файла описан в README, в разделе «Целевые показатели».
+targets-error-unknown-key = Неизвестное поле «{ $field }». Проверьте написание: все поля описаны в начале файла forms/targets.yaml.
 targets-error-duplicate-id = Показатель с id «{ $id }» уже есть выше. У каждого показателя должен быть свой id.
 targets-error-measure-undefined = Показатель считает «{ $measure }», но в разделе measures это не описано. Добавьте описание в measures.
 targets-error-where-needs-form = Для условия where укажите анкету (поле form), в которой есть вопрос из условия.
