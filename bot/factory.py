@@ -28,6 +28,7 @@ from handlers.clock import Clock
 from handlers.consultations import send_reminders
 from handlers.dialog.flow import Dialogs
 from handlers.dialog.followup import Workflows
+from handlers.exporter import Exporter
 from handlers.files import EventWorkflow, FileSaver
 from handlers.privacy import Privacy
 from handlers.progress import Progress
@@ -110,6 +111,9 @@ def create_dispatcher(
     dispatcher["access"] = Access(database, settings.admin_ids, settings.invitation_days)
     dispatcher["privacy"] = Privacy(database, catalog, settings.pseudonym_secret(), files)
     dispatcher["progress"] = Progress(database, catalog, settings.targets_file)
+    dispatcher["exporter"] = Exporter(
+        database, t, clock.zone, settings.pseudonym_secret(), now=clock.now_utc
+    )
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
     throttling = ThrottlingMiddleware(settings.throttle_rate, settings.throttle_burst, i18n=t)
     install_throttling(dispatcher, throttling)  # ahead of the FSM: a flood costs nothing more

@@ -215,3 +215,17 @@ export-by-person = { $name } ({ $role }, ID в Telegram { $id })
 export-by-cli = Командная строка сервера (пользователь { $user })
 export-unknown-form = Анкеты «{ $form }» нет в базе: бот ещё не сохранил ни одной её версии. Проверьте идентификатор анкеты.
 audit-action-register_exported = Выгружен реестр анкеты
+
+## «📊 Выгрузки» in the bot.
+exports-choose = 📊 Выгрузки. Выберите реестр: в нём по строке на каждый отправленный ответ.
+exports-none = Среди анкет нет тех, которые вы можете выгрузить.
+exports-choose-period = Реестр «{ $title }». За какой период выгрузить ответы? Период считается по времени отправки.
+exports-period-month = Этот месяц
+exports-period-quarter = Этот квартал
+exports-period-year = Этот учебный год
+exports-period-all = За всё время
+exports-preparing = Готовлю файл…
+exports-caption = «{ $title }», { $period }. Строк: { $rows }.
+exports-caption-anonymous = «{ $title }», { $period }. Строк: { $rows }. Обезличенный вариант: вместо имён — коды, без телефонов и ответов своими словами.
+exports-caption-all-time = за всё время
+exports-too-large = Файл получился больше 50 МБ, и Telegram его не примет. Выберите период короче или попросите администратора выгрузить реестр командой school-bot export.
