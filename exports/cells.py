@@ -127,9 +127,10 @@ class CellFactory:
         return cell
 
     def styled(self, value: Any, look: Look) -> Cell:
-        cell = WriteOnlyCell(self.sheet, value)
+        cell = WriteOnlyCell(self.sheet)
         if look.number_format is not None:
-            cell.number_format = look.number_format
+            cell.number_format = look.number_format  # first: a date then keeps this format
+        cell.value = value
         if look.wrap:
             cell.alignment = WRAP
         if look.bold:

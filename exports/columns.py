@@ -8,6 +8,7 @@ versions asked; the workflow's extra columns.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -50,6 +51,9 @@ from forms.values import format_number
 
 HEADER_LIMIT = 120
 """Longer headers are cut (the whole question is on the «Справочник» sheet)."""
+HEADER_LINES = 3
+"""The header row is three lines high: a column is made wide enough to show its header."""
+MAX_WIDTH = 60
 
 Reader = Callable[[RegisterRow], Any]
 
@@ -92,7 +96,15 @@ def register_columns(request: RegisterRequest, t: Translator) -> list[Column]:
         *_extra_columns(request, t),
     ]
     headers = unique_headers([column.header for column in columns], t)
-    return [replace(column, header=header) for column, header in zip(columns, headers, strict=True)]
+    return [
+        replace(column, header=header, width=_width(column.width, header))
+        for column, header in zip(columns, headers, strict=True)
+    ]
+
+
+def _width(by_type: float, header: str) -> float:
+    """The width its type needs, or more for a header that would not fit in its lines."""
+    return max(by_type, min(math.ceil(len(header) / HEADER_LINES) + 3, MAX_WIDTH))
 
 
 def unique_headers(headers: Sequence[str], t: Translator) -> list[str]:
@@ -287,7 +299,7 @@ def _choice_columns(
         hidden = t("register-other-hidden")
         choices = Choices(question, lambda _text: hidden)
     else:
-        choices = Choices(question, lambda text: t("register-other", text=text))
+        choices = Choices(question, _other_text(t))
     key = question.id
     multiple = isinstance(question, MultipleChoiceQuestion)
     main = Column(
@@ -296,6 +308,15 @@ def _choice_columns(
     if not (multiple and request.one_hot):
         return [main]
     return [main, *_option_columns(question, header, about, t)]
+
+
+def _other_text(t: Translator) -> Callable[[str], str]:
+    """«Другое: …», formatted once around a placeholder (formatting every answer costs more)."""
+    before, _placeholder, after = t("register-other", text=_PLACEHOLDER).partition(_PLACEHOLDER)
+    return lambda text: f"{before}{text}{after}"
+
+
+_PLACEHOLDER = "\x00"
 
 
 def _option_columns(

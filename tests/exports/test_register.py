@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -297,6 +298,9 @@ def test_headers_are_unique_one_line_and_not_too_long() -> None:
     ]
     assert len(titles[10]) <= HEADER_LIMIT
     assert titles[10].endswith("…")
+    widths = book.worksheets[0].column_dimensions
+    assert widths["K"].width == math.ceil(len(titles[10]) / 3) + 3  # wide enough for 3 lines
+    assert widths["G"].width == 30  # a short header: the width of a text column
     assert titles[11] == "№ (2)"
     assert len({title.casefold() for title in titles}) == len(titles)
 
