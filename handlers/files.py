@@ -10,7 +10,12 @@ SQLite writer during network I/O): the event workflow only wakes the saver once 
 is committed, and a periodic run picks up whatever is left. The answers themselves are
 the queue, so a restart loses nothing: an entry without ``"path"`` is still to be saved.
 A file Telegram refuses (too big, gone) gets ``"attempts"`` and ``"tried_at"`` in its
-entry and is tried again after ``retry_after``, at most ``attempts`` times in all.
+entry and is tried again after ``retry_after``, at most ``attempts`` times in all. A failure
+that is no fault of the file (flood control, a network or server error) is simply tried at
+the next run, and a local disk problem stops the run without touching any entry.
+
+Each run reads the file answers of every sent report that still has its personal data: one
+query, a few hundred rows a year for a region.
 """
 
 from __future__ import annotations
@@ -20,12 +25,19 @@ import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
+from http import HTTPStatus
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError
-from aiohttp import ClientError
+from aiogram.exceptions import (
+    AiogramError,
+    TelegramAPIError,
+    TelegramEntityTooLarge,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiohttp import ClientError, ClientResponseError
 
 from forms.questions import FileQuestion
 from handlers.dialog.followup import FollowUp, Sent
@@ -38,7 +50,7 @@ from storage.types import utcnow
 
 logger = logging.getLogger(__name__)
 WORKFLOW = "event"
-DOWNLOAD_ERRORS = (TelegramAPIError, ClientError, TimeoutError, OSError)
+DOWNLOAD_ERRORS = (AiogramError, ClientError, TimeoutError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +65,12 @@ class Due:
 
 @dataclass(frozen=True, slots=True)
 class Done:
-    """What became of one downloaded file: its path, or None when it failed."""
+    """What became of one file: its path, or None when it failed (``refused``: by Telegram,
+    which counts as an attempt)."""
 
     due: Due
     path: str | None
+    refused: bool = False
 
 
 class FileSaver:
@@ -84,7 +98,13 @@ class FileSaver:
         """Download every file that is due; returns how many were saved."""
         saved = 0
         for answer, due in await self._due():
-            done = [await self._download(bot, answer, item) for item in due]
+            done: list[Done] = []
+            try:
+                for item in due:
+                    done.append(await self._download(bot, answer, item))
+            except BaseException:
+                self._discard(done)
+                raise
             saved += await self._record(answer, done)
         return saved
 
@@ -127,29 +147,54 @@ class FileSaver:
     # --- downloading ------------------------------------------------------------------------
 
     async def _download(self, bot: Bot, answer: FileAnswerDTO, due: Due) -> Done:
-        partial: Path | None = None
+        """One file. A local disk error (``OSError``) is raised and held against no file."""
+        partial = self.store.partial(answer.form_id, answer.submission_id)
         try:
-            partial = self.store.partial(answer.form_id, answer.submission_id)
             await bot.download(due.file_id, destination=partial)
             return Done(due, self.store.keep(partial, due.name))
         except DOWNLOAD_ERRORS as error:
-            if partial is not None:
-                partial.unlink(missing_ok=True)
+            partial.unlink(missing_ok=True)
+            refused = _refused(error)
             # Ids and the error's type only: file names and Telegram's text stay out of logs.
+            where = (due.index + 1, answer.question_id, answer.submission_id)
+            if refused:
+                logger.warning(
+                    "file %d of %s of response %d refused (%s), attempt %d of %d",
+                    *where,
+                    type(error).__name__,
+                    due.attempts + 1,
+                    self.attempts,
+                )
+            else:
+                logger.warning(
+                    "file %d of %s of response %d not saved (%s), tried again later",
+                    *where,
+                    type(error).__name__,
+                )
+            return Done(due, None, refused)
+        except FileNotFoundError:
+            # The folder went away meanwhile: the response was erased (or it was deleted by hand).
+            partial.unlink(missing_ok=True)
             logger.warning(
-                "file %d of %s of response %d not saved (%s), attempt %d of %d",
+                "file %d of %s of response %d not saved (its folder was removed), tried later",
                 due.index + 1,
                 answer.question_id,
                 answer.submission_id,
-                type(error).__name__,
-                due.attempts + 1,
-                self.attempts,
             )
             return Done(due, None)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+
+    def _discard(self, done: list[Done], kept: set[str] | None = None) -> None:
+        """Delete the downloaded copies that are not in the answer."""
+        for result in done:
+            if result.path is not None and result.path not in (kept or set()):
+                self.store.discard(result.path)
 
     async def _record(self, answer: FileAnswerDTO, done: list[Done]) -> int:
-        """Write the paths (and failed attempts) into the answer as it is now: a file that
-        was erased or saved by someone else meanwhile is not kept twice."""
+        """Write the paths (and refusals) into the answer as it is now: a file that was
+        erased or saved by someone else meanwhile is not kept twice."""
         kept: set[str] = set()
         try:
             async with self.db.transaction() as uow:
@@ -157,14 +202,15 @@ class FileSaver:
                 if isinstance(value, list):  # else erased meanwhile: nothing is kept
                     entries = [dict(item) if isinstance(item, Mapping) else item for item in value]
                     kept = {str(result.path) for result in done if self._apply(entries, result)}
-                    await uow.attachments.replace(answer.submission_id, answer.question_id, entries)
+                    if entries != value:
+                        await uow.attachments.replace(
+                            answer.submission_id, answer.question_id, entries
+                        )
         except BaseException:
             kept = set()
             raise
         finally:
-            for result in done:
-                if result.path is not None and result.path not in kept:
-                    self.store.discard(result.path)
+            self._discard(done, kept)
         return len(kept)
 
     def _apply(self, entries: list[Any], result: Done) -> bool:
@@ -176,12 +222,26 @@ class FileSaver:
         if entry.get("path"):
             return False
         if result.path is None:
-            entry["attempts"] = result.due.attempts + 1
-            entry["tried_at"] = self.now().isoformat()
+            if result.refused:
+                entry["attempts"] = result.due.attempts + 1
+                entry["tried_at"] = self.now().isoformat()
             return False
         entry["path"] = result.path
         entry.pop("tried_at", None)
         return True
+
+
+def _refused(error: BaseException) -> bool:
+    """Telegram said no to this very file (too big, gone, a bad id); flood control, network
+    and server errors say nothing about the file."""
+    if isinstance(error, TelegramEntityTooLarge):
+        return True
+    if isinstance(error, TelegramRetryAfter | TelegramServerError | TelegramNetworkError):
+        return False
+    if isinstance(error, ClientResponseError):  # the download itself, after getFile
+        client_error = HTTPStatus.BAD_REQUEST <= error.status < HTTPStatus.INTERNAL_SERVER_ERROR
+        return client_error and error.status != HTTPStatus.TOO_MANY_REQUESTS
+    return isinstance(error, TelegramAPIError)
 
 
 class EventWorkflow:

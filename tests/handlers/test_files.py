@@ -26,6 +26,7 @@ from handlers.files import FileSaver
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.erasure import scrub_submission
+from storage.files import FileStore
 from storage.repositories.users import TelegramProfile
 from tests import updates
 from tests.conftest import MACHINE_SPEED
@@ -205,6 +206,10 @@ async def sent_report(database: Database, catalog: FormCatalog, files: list[dict
     return draft.id
 
 
+def getfile_calls(fake: FakeBotAPI) -> int:
+    return sum(1 for call in fake.calls if call.method == "getFile")
+
+
 async def test_a_refused_download_is_retried_later_a_limited_number_of_times(
     dispatcher: Dispatcher,
     *,
@@ -220,35 +225,50 @@ async def test_a_refused_download_is_retried_later_a_limited_number_of_times(
     gone = {"file_id": "BQACAgIAAxkBgone", "name": "Фото Ивановой.jpg", "size": 1, "kind": "photo"}
     submission_id = await sent_report(sqlite_db, dispatcher["catalog"], [entry(late), gone])
 
-    fake.fail_next("getFile")  # Telegram is busy for the first file once
+    fake.fail_next("getFile")  # flood control for the first file: no fault of the file
     with caplog.at_level(logging.WARNING):
         assert await saver.run(downloader) == 0
     _id, value = await materials(sqlite_db)
-    assert [(item.get("attempts"), "path" in item) for item in value] == [(1, False), (1, False)]
-    assert "not saved (TelegramRetryAfter), attempt 1 of 3" in caplog.text
-    assert "not saved (TelegramBadRequest), attempt 1 of 3" in caplog.text
+    assert [(item.get("attempts"), "path" in item) for item in value] == [(None, False), (1, False)]
+    assert "not saved (TelegramRetryAfter), tried again later" in caplog.text
+    assert "refused (TelegramBadRequest), attempt 1 of 3" in caplog.text
     assert "Иванов" not in caplog.text
 
-    assert await saver.run(downloader) == 0  # not yet: retried after FILES_CHECK_MINUTES
-    clock.value += timedelta(minutes=10)
-    assert await saver.run(downloader) == 1
+    assert await saver.run(downloader) == 1  # the first at once; the refused one waits
     _id, value = await materials(sqlite_db)
     assert value[0]["path"] == f"event_report/{submission_id}/Протокол Ивановой.pdf"
-    assert value[1]["attempts"] == 2
-
-    clock.value += timedelta(minutes=10)
-    await saver.run(downloader)
-    asked = sum(1 for call in fake.calls if call.method == "getFile")
+    assert value[1]["attempts"] == 1
+    for minutes in (9, 1, 10):  # retried FILES_CHECK_MINUTES after the last try
+        clock.value += timedelta(minutes=minutes)
+        assert await saver.run(downloader) == 0
+    _id, value = await materials(sqlite_db)
+    assert value[1]["attempts"] == 3
+    asked = getfile_calls(fake)
     for _ in range(3):
         clock.value += timedelta(hours=1)
         assert await saver.run(downloader) == 0
-    assert sum(1 for call in fake.calls if call.method == "getFile") == asked  # given up
-    _id, value = await materials(sqlite_db)
-    assert value[1]["attempts"] == 3
-    assert "path" not in value[1]
-    assert value[0]["path"].endswith("Протокол Ивановой.pdf")  # kept as it was
+    assert getfile_calls(fake) == asked  # given up after FILES_ATTEMPTS
+    _id, after = await materials(sqlite_db)
+    assert after == value
+    assert "path" not in after[1]
     folder = settings.files_dir / "event_report" / str(submission_id)
     assert [p.name for p in folder.iterdir()] == ["Протокол Ивановой.pdf"]
+
+
+async def test_a_disk_problem_stops_the_run_and_counts_against_no_file(
+    dispatcher: Dispatcher, sqlite_db: Database, fake: FakeBotAPI, downloader: Bot, tmp_path: Path
+) -> None:
+    saver = saver_of(dispatcher)
+    photo = uploaded(fake, "Фото.jpg", b"jpeg")
+    await sent_report(sqlite_db, dispatcher["catalog"], [entry(photo)])
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    saver.store = FileStore(blocked)
+    with pytest.raises(OSError, match="not-a-folder"):  # the job logs it, tries again later
+        await saver.run(downloader)
+    assert (await materials(sqlite_db))[1] == [entry(photo)]
+    saver.store = FileStore(tmp_path / "files")
+    assert await saver.run(downloader) == 1
 
 
 async def test_a_file_downloaded_while_its_answer_is_erased_is_not_kept(
