@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 from exports.register import write_register
@@ -26,11 +26,13 @@ from forms.i18n import Translator
 from forms.personal import is_personal
 from forms.schema import Form
 from forms.values import format_date
-from handlers.access import Scope
 from storage.database import Database
 from storage.models import Role
 from storage.registers import BATCH_SIZE, Extra, Reading, RegisterReader, RegisterRecord, Selection
 from storage.repositories import UnitOfWork
+
+if TYPE_CHECKING:  # handlers.access imports aiogram; the command line runs this without it
+    from handlers.access import Scope
 
 Progress = Callable[[int], None]
 EXPORTERS = frozenset({Role.admin, Role.coordinator, Role.municipal, Role.consultant})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -178,3 +180,9 @@ def test_the_roles_rules() -> None:
     assert sees_personal(None, plain)
     assert sees_personal(consultant, consult)
     assert not sees_personal(municipal_scope, consult)
+
+
+def test_the_exporter_imports_no_telegram() -> None:
+    """`school-bot export` runs the exporter without aiogram: seconds and ~150 MB less."""
+    code = "import sys, handlers.exporter; sys.exit('aiogram' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
