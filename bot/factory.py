@@ -40,7 +40,7 @@ from storage.files import FileStore
 from storage.fsm import SQLStorage
 
 logger = logging.getLogger(__name__)
-COMMANDS = ("start", "help", "cancel", "pairs", "requests", "progress", "mydata", "delete_me")
+COMMANDS = ("start", "help", "cancel", "requests", "pairs", "mydata", "delete_me")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.text_decorations import html_decoration
 
 from forms.i18n import Translator
+from handlers.access import Access
 from handlers.callbacks import MenuAction, MenuCallback
 from handlers.keyboards import main_menu
 from handlers.profiles import profile_of
@@ -37,14 +38,21 @@ async def start(message: Message, state: FSMContext, db: Database, i18n: Transla
     await message.answer(text, reply_markup=main_menu(i18n, drafts))
 
 
-async def help_command(message: Message, i18n: Translator) -> None:
-    await message.answer(i18n("help-text"))
+async def help_command(message: Message, access: Access, i18n: Translator) -> None:
+    if message.from_user is not None:
+        await message.answer(await help_text(message.from_user.id, access, i18n))
 
 
-async def help_button(query: CallbackQuery, i18n: Translator) -> None:
+async def help_button(query: CallbackQuery, access: Access, i18n: Translator) -> None:
     await query.answer()
     if query.message is not None:
-        await query.message.answer(i18n("help-text"))
+        await query.message.answer(await help_text(query.from_user.id, access, i18n))
+
+
+async def help_text(user_id: int, access: Access, t: Translator) -> str:
+    """What everyone can do, then the commands of the person's role."""
+    role = (await access.scope(user_id)).role
+    return "\n\n".join([t("help-text"), t(f"help-role-{role.value}")])
 
 
 async def cancel(message: Message, state: FSMContext, i18n: Translator) -> None:

@@ -16,6 +16,7 @@ from tests.fake_bot_api import FakeBotAPI, FakeChat, FakeUser
 
 pytestmark = pytest.mark.e2e
 t = translator()
+HELP = t("help-text") + "\n\n" + t("help-role-respondent")  # what a respondent sees
 ANNA = FakeUser(1001, "Анна", username="anna_teacher")
 
 
@@ -35,7 +36,7 @@ async def test_a_user_starts_the_bot_and_opens_help(fake: FakeBotAPI, tmp_path: 
         in_group = await fake.wait_for_message(group.id)
         assert await bot.terminate() == 0
 
-    assert help_message.text == t("help-text")
+    assert help_message.text == HELP
     assert answer.text is None
     assert pointer.text == t("unknown-message")
     assert in_group.text == t("private-only", username="school_test_bot")
@@ -43,6 +44,8 @@ async def test_a_user_starts_the_bot_and_opens_help(fake: FakeBotAPI, tmp_path: 
         "start",
         "help",
         "cancel",
+        "requests",
+        "pairs",
         "mydata",
         "delete_me",
     ]
@@ -63,7 +66,7 @@ async def test_sigterm_lets_the_update_in_progress_finish(fake: FakeBotAPI, tmp_
         release.set()
         assert await stopping == 0
 
-    assert [m.text for m in fake.messages(ANNA.id)] == [t("help-text")]
+    assert [m.text for m in fake.messages(ANNA.id)] == [HELP]
     log = bot.log_text()
     assert "waiting for 1 update(s) in progress" in log
     assert "database closed" in log
@@ -113,5 +116,5 @@ async def test_webhook_mode_checks_the_secret_header(fake: FakeBotAPI, tmp_path:
 
     assert (forged.status, missing.status, genuine.status) == (401, 401, 200)
     assert fake.webhook_url == "https://bot.example.org/telegram/webhook"
-    assert reply.text == t("help-text")
+    assert reply.text == HELP
     assert len(fake.messages(ANNA.id)) == 1

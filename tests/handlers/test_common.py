@@ -20,6 +20,7 @@ from tests import updates
 from tests.mocked_bot import MockedBot
 
 t = translator()
+HELP = t("help-text") + "\n\n" + t("help-role-respondent")  # what a respondent sees
 
 
 async def test_start_greets_by_name_saves_the_user_and_shows_the_menu(
@@ -59,7 +60,7 @@ async def test_help_command_and_help_button_show_the_same_help(
     await dispatcher.feed_update(bot, updates.message("/help"))
     await dispatcher.feed_update(bot, updates.callback("m1:h"))
     texts = [m.text for m in bot.session.of_type(SendMessage)]
-    assert texts == [t("help-text"), t("help-text")]
+    assert texts == [HELP, HELP]
     assert len(bot.session.of_type(AnswerCallbackQuery)) == 1
 
 
@@ -168,7 +169,7 @@ async def test_flood_control_is_waited_out_and_the_message_is_sent(
     bot.session.fail_next(SendMessage, TelegramRetryAfter(method, "Too Many Requests", 0))
     await dispatcher.feed_update(bot, updates.message("/help"))
     sent = bot.session.of_type(SendMessage)
-    assert [m.text for m in sent] == [t("help-text"), t("help-text")]  # tried, waited, sent
+    assert [m.text for m in sent] == [HELP, HELP]  # tried, waited, sent
 
 
 async def test_flood_control_gives_up_after_the_attempts(bot: MockedBot) -> None:
