@@ -248,3 +248,14 @@ async def test_retention_counts_from_the_consultation_being_closed(
         answers = await uow.submissions.answers(1)
     assert answers["parent_name"] == "(удалено)"
     assert answers["grade"] == "5"
+
+
+async def test_help_lists_the_commands_of_the_readers_role(
+    dispatcher: Dispatcher, bot: MockedBot
+) -> None:
+    consultant, parent = person(dispatcher, bot, CONSULTANT), person(dispatcher, bot, PARENT)
+    await consultant.send("/help")
+    await parent.send("/help")
+    assert consultant.last().text.endswith(t("help-role-consultant"))
+    assert "/slot" not in parent.last().text
+    assert parent.last().text.startswith(t("help-text"))
