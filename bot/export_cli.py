@@ -1,4 +1,4 @@
-"""``school-bot export``: a form's register from the command line, with a progress bar.
+"""``school-bot export``: a form's register, or the summary, from the command line.
 
 The command line is the server's operator, who holds the database anyway: it may write the
 full register; ``--anonymous`` gives the anonymised one. Every export is audited (no actor).
@@ -25,8 +25,8 @@ from storage import migrate
 from storage.database import Database
 from storage.repositories import UnitOfWork
 
-if TYPE_CHECKING:  # the handlers import aiogram: seconds that other commands need not wait
-    from handlers.exporter import Exported, Order
+if TYPE_CHECKING:  # imported where used: other commands need not load the handlers
+    from handlers.exporter import Exported, Order, Requester
 
 t = translator()
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
@@ -58,7 +58,8 @@ def parse_day(text: str) -> date | None:
 class Wanted:
     """The command's options, with places still as directory codes."""
 
-    form_id: str
+    form_id: str | None
+    summary: bool
     first: date | None
     last: date | None
     municipality_codes: tuple[str, ...]
@@ -69,13 +70,23 @@ class Wanted:
     anonymous: bool
     one_hot: bool
 
+    def problem(self) -> str | None:
+        """Why the options do not go together, or None."""
+        if (self.form_id is None) != self.summary:
+            return "cli-export-form-or-summary"
+        register_only = (self.school_code, self.wave_id, self.status, self.versions, self.one_hot)
+        if self.summary and any(register_only):
+            return "cli-export-register-only"
+        return None
+
 
 class Unknown(Exception):
     """A code that is not in the directory; the message is ready for the user."""
 
 
 @click.command("export")
-@click.option("--form", "form_id", required=True, help="The form's id (e.g. teacher_difficulties).")
+@click.option("--form", "form_id", help="The form's id (e.g. teacher_difficulties).")
+@click.option("--summary", is_flag=True, help="The working group's summary instead of a register.")
 @click.option(
     "--from", "first", callback=day_option, help="First day sent (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД)."
 )
@@ -91,46 +102,79 @@ class Unknown(Exception):
 @click.option("--one-hot", is_flag=True, help="A 1/0 column per option of multiple choices.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export(out: Path, **options: Any) -> None:
-    """Write a form's register (.xlsx) with the chosen filters."""
+    """Write a form's register, or the working group's summary (.xlsx), for the filters."""
     from bot.cli import settings_or_exit, with_database
     from handlers.exporter import ExportRefused
 
-    settings = settings_or_exit()
     wanted = Wanted(**options)
+    problem = wanted.problem()
+    if problem is not None:
+        raise click.UsageError(t(problem))
+    settings = settings_or_exit()
+    work = _summary if wanted.summary else _register
     try:
-        done = with_database(settings, lambda database: _export(database, settings, wanted, out))
+        done = with_database(settings, lambda database: work(database, settings, wanted, out))
     except (ExportRefused, Unknown) as error:
         text = error.text(t) if isinstance(error, ExportRefused) else str(error)
         click.echo(text, err=True)
         raise SystemExit(1) from None
-    message_id = "cli-export-done-anonymous" if done.anonymous else "cli-export-done"
+    if wanted.summary:
+        message_id = "cli-export-summary-done"
+    else:
+        message_id = "cli-export-done-anonymous" if done.anonymous else "cli-export-done"
     click.echo(t(message_id, path=str(out), rows=done.rows))
 
 
-async def _export(database: Database, settings: Settings, wanted: Wanted, out: Path) -> Exported:
-    from handlers.exporter import Exported, Exporter, Requester
+def _requester() -> Requester:
+    from handlers.exporter import Requester
+
+    return Requester(None, t("export-by-cli", user=getpass.getuser()))
+
+
+async def _register(database: Database, settings: Settings, wanted: Wanted, out: Path) -> Exported:
+    from handlers.exporter import Exported, Exporter
 
     await migrate.upgrade(database)
     async with database.read() as uow:
         order = await _order(uow, wanted)
     exporter = Exporter(database, t, settings.zone, settings.pseudonym_secret())
-    requester = Requester(None, t("export-by-cli", user=getpass.getuser()))
+    requester = _requester()
     prepared = await exporter.prepare(order, requester)
     total = await exporter.count(prepared)
+    with _progress(total) as progress, _finished(out) as part:
+        rows = await exporter.write(prepared, part, progress)
+    await exporter.audit(requester, order.form_id, prepared, rows)
+    return Exported(rows, out.name, prepared.reading.anonymous)
+
+
+async def _summary(database: Database, settings: Settings, wanted: Wanted, out: Path) -> Exported:
+    from handlers.exporter import Period
+    from handlers.summaries import Summarizer
+
+    await migrate.upgrade(database)
+    async with database.read() as uow:
+        municipalities = await _municipalities(uow, wanted.municipality_codes)
+    summarizer = Summarizer(database, t, settings.zone, settings.targets_file)
+    period = Period(wanted.first, wanted.last)
+    with _finished(out) as part:
+        return await summarizer.summary(period, _requester(), part, municipalities)
+
+
+@contextmanager
+def _finished(out: Path) -> Iterator[Path]:
+    """A file beside ``out`` that becomes ``out`` only when written whole."""
     part = out.with_name(out.name + ".part")
     try:
-        with _progress(total) as progress:
-            rows = await exporter.write(prepared, part, progress)
+        yield part
         part.replace(out)
     finally:
         part.unlink(missing_ok=True)
-    await exporter.audit(requester, order.form_id, prepared, rows)
-    return Exported(rows, out.name, prepared.reading.anonymous)
 
 
 async def _order(uow: UnitOfWork, wanted: Wanted) -> Order:
     from handlers.exporter import Order, Period
 
+    assert wanted.form_id is not None  # a register: checked by Wanted.problem()
     return Order(
         form_id=wanted.form_id,
         period=Period(wanted.first, wanted.last),

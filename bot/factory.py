@@ -32,6 +32,7 @@ from handlers.exporter import Exporter
 from handlers.files import EventWorkflow, FileSaver
 from handlers.privacy import Privacy
 from handlers.progress import Progress
+from handlers.summaries import Summarizer
 from handlers.workflows.consultations import ConsultationWorkflow, Texts
 from handlers.workflows.mentoring import MentoringWorkflow
 from storage.catalog import FormCatalog
@@ -113,6 +114,9 @@ def create_dispatcher(
     dispatcher["progress"] = Progress(database, catalog, settings.targets_file)
     dispatcher["exporter"] = Exporter(
         database, t, clock.zone, settings.pseudonym_secret(), now=clock.now_utc
+    )
+    dispatcher["summarizer"] = Summarizer(
+        database, t, clock.zone, settings.targets_file, now=clock.now_utc
     )
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
     throttling = ThrottlingMiddleware(settings.throttle_rate, settings.throttle_burst, i18n=t)

@@ -28,7 +28,15 @@ from forms.schema import Form
 from forms.values import format_date
 from storage.database import Database
 from storage.models import Role
-from storage.registers import BATCH_SIZE, Extra, Reading, RegisterReader, RegisterRecord, Selection
+from storage.registers import (
+    BATCH_SIZE,
+    Extra,
+    Reading,
+    RegisterReader,
+    RegisterRecord,
+    Selection,
+    stored_form,
+)
 from storage.repositories import UnitOfWork
 
 if TYPE_CHECKING:  # handlers.access imports aiogram; the command line runs this without it
@@ -169,7 +177,7 @@ class Exporter:
         """Every stored version of a form, newest first (the register's columns)."""
         async with self.db.read() as uow:
             versions = await uow.forms.versions(form_id)
-        return [(row.version, Form.model_validate(row.definition)) for row in reversed(versions)]
+        return [(row.version, stored_form(row.definition)) for row in reversed(versions)]
 
     async def register(
         self,
@@ -264,7 +272,7 @@ class Exporter:
         """The filters as the «О выгрузке» sheet shows them, in Russian."""
         t, lines = self.t, []
         if order.period.first is not None or order.period.last is not None:
-            lines.append((t("export-filter-period"), _period_text(order.period, t)))
+            lines.append((t("export-filter-period"), period_text(order.period, t)))
         if selection.municipalities is not None:
             lines.append(
                 (t("export-filter-municipalities"), await _municipalities(uow, selection, t))
@@ -325,15 +333,17 @@ def _audit_filters(order: Order, selection: Selection) -> dict[str, Any]:
     return {key: value for key, value in found.items() if value is not None}
 
 
-def _period_text(period: Period, t: Translator) -> str:
-    if period.first is not None and period.last is not None:
-        return t(
-            "export-period-between", first=format_date(period.first), last=format_date(period.last)
-        )
-    if period.first is not None:
-        return t("export-period-from", first=format_date(period.first))
-    assert period.last is not None
-    return t("export-period-to", last=format_date(period.last))
+def period_text(period: Period, t: Translator) -> str:
+    """«с 01.09.2025 по 31.08.2026», «с 01.09.2025», «по 31.08.2026», «за всё время»."""
+    first = None if period.first is None else format_date(period.first)
+    last = None if period.last is None else format_date(period.last)
+    if first is not None and last is not None:
+        return t("export-period-between", first=first, last=last)
+    if first is not None:
+        return t("export-period-from", first=first)
+    if last is not None:
+        return t("export-period-to", last=last)
+    return t("export-period-all")
 
 
 async def _municipalities(uow: UnitOfWork, selection: Selection, t: Translator) -> str:

@@ -120,3 +120,33 @@ def test_a_malformed_date_is_a_usage_error(data: Data, tmp_path: Path) -> None:
     result = run("--form", "survey", "--from", "31.02.2026", "--out", str(tmp_path / "x.xlsx"))
     assert result.exit_code == 2
     assert "«31.02.2026» — не дата" in result.stderr
+
+
+def test_the_summary_is_written_and_audited(data: Data, tmp_path: Path) -> None:
+    out = tmp_path / "summary.xlsx"
+    result = run("--summary", "--municipality", "01", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"Сводка сохранена в {out}, учтено ответов: 2."
+    assert workbook(out.read_bytes()).sheetnames[0] == "Показатели"
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        [(actor, details)] = db.execute(
+            "select actor_id, details from audit_log where action = 'summary_exported'"
+        ).fetchall()
+    assert actor is None
+    assert f'"municipalities": [{data.north}]' in details
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "реестр анкеты (--form ID) или сводку (--summary)"),
+        (["--form", "survey", "--summary"], "реестр анкеты (--form ID) или сводку (--summary)"),
+        (["--summary", "--school", "0101"], "Для сводки можно указать только"),
+    ],
+)
+def test_a_register_or_the_summary_not_both(
+    data: Data, tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    result = run(*arguments, "--out", str(tmp_path / "x.xlsx"))
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -112,6 +112,8 @@ async def fill(database: Database) -> Data:
             "0201", data.south, name="МБОУ СОШ № 2", short_name="СОШ 2"
         )
         await staff(uow, data)
+        for path in sorted(LIBRARY.glob("*.yaml")):  # as the bot stores them at start-up
+            await store(uow, load_form(path))
         await _survey(uow, data)
         await _consultations(uow, data)
     return data

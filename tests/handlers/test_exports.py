@@ -209,3 +209,49 @@ async def test_a_button_of_an_unknown_version_is_refused(
     assert admin.callback_answer() == t("access-denied")
     assert bot.session.of_type(SendDocument) == []
     assert await exports_audited(sqlite_db) == []
+
+
+SUMMARY_BUTTON = "📈 Сводка рабочей группы"
+
+
+async def summaries_audited(database: Database) -> list[tuple[int | None, dict[str, object]]]:
+    async with database.read() as uow:
+        entries = await uow.audit.entries()
+    return [(e.actor_id, e.details) for e in entries if e.action == "summary_exported"]
+
+
+async def test_an_admin_gets_the_summary_for_a_period(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    admin = person(dispatcher, bot, ADMIN)
+    await admin.send("/exports")
+    assert admin.last().buttons[-1] == SUMMARY_BUTTON
+    await admin.press(SUMMARY_BUTTON)
+    assert admin.last().text == t("exports-summary-period")
+    await admin.press("За всё время")
+    [sent] = bot.session.of_type(SendDocument)
+    assert sent.document.filename.startswith("summary-")  # type: ignore[union-attr]
+    assert sent.caption == "Сводка рабочей группы, за всё время. Учтено ответов: 2."
+    book = workbook(sent.document.data)  # type: ignore[union-attr]
+    assert book.sheetnames[0] == "Показатели"
+    assert await summaries_audited(sqlite_db) == [(ADMIN, {"filters": {}, "responses": 2})]
+
+
+async def test_a_forged_summary_button_gives_a_municipal_coordinator_their_municipality(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database, data: Data
+) -> None:
+    coordinator = person(dispatcher, bot, NORTH_COORDINATOR)
+    await coordinator.press_data(ExportCallback(v=0, p=Span.all).pack(), message_id=7)
+    assert len(bot.session.of_type(SendDocument)) == 1
+    [(_actor, details)] = await summaries_audited(sqlite_db)
+    assert details["filters"] == {"municipalities": [data.north]}
+
+
+async def test_a_consultant_forging_the_summary_is_refused(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    consultant = person(dispatcher, bot, CONSULTANT)
+    await consultant.press_data(ExportCallback(v=0, p=Span.all).pack(), message_id=7)
+    assert consultant.callback_answer() == t("access-denied")
+    assert bot.session.of_type(SendDocument) == []
+    assert await summaries_audited(sqlite_db) == []

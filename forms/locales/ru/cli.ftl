@@ -35,3 +35,6 @@ cli-export-unknown-school = Школы с кодом «{ $code }» нет в с�
 cli-export-progress = Выгрузка
 cli-export-done = Реестр сохранён в { $path }, строк: { $rows }.
 cli-export-done-anonymous = Обезличенный реестр сохранён в { $path }, строк: { $rows }.
+cli-export-form-or-summary = Укажите что-то одно: реестр анкеты (--form ID) или сводку (--summary).
+cli-export-register-only = Для сводки можно указать только --from, --to, --municipality и --anonymous: сводка и так обезличена.
+cli-export-summary-done = Сводка сохранена в { $path }, учтено ответов: { $rows }.

@@ -120,6 +120,30 @@ audit-action-pair_cancelled = Наставник отменил приглаше
 audit-action-pair_completed = Работа наставнической пары завершена
 audit-action-pair_dissolved = Наставническая пара расторгнута
 
+## Registers as files: workflow columns, filters on «О выгрузке», who exported.
+register-extra-consultation-slot = Время консультации
+register-extra-consultation-consultant = Консультант
+register-extra-consultation-closed-at = Дата итога
+register-extra-mentoring-mentee = Наставляемый
+register-extra-mentoring-confirmed-at = Пара подтверждена
+register-extra-mentoring-closed-at = Пара завершена или расторгнута
+register-extra-mentoring-meetings = Встреч проведено
+register-extra-mentoring-reason = Причина расторжения
+export-filter-period = Период
+export-filter-municipalities = Муниципалитеты
+export-filter-no-municipality = ни одного: у вас нет закреплённых муниципалитетов
+export-filter-school = Школа
+export-filter-wave = Этап мониторинга
+export-filter-status = Статус
+export-filter-versions = Только версии анкеты
+export-period-between = с { $first } по { $last }
+export-period-from = с { $first }
+export-period-to = по { $last }
+export-by-person = { $name } ({ $role }, ID в Telegram { $id })
+export-by-cli = Командная строка сервера (пользователь { $user })
+export-unknown-form = Анкеты «{ $form }» нет в базе: бот ещё не сохранил ни одной её версии. Проверьте идентификатор анкеты.
+audit-action-register_exported = Выгружен реестр анкеты
+
 ## The working group's summary workbook.
 summary-sheet-targets = Показатели
 summary-sheet-difficulties = Затруднения педагогов
@@ -192,30 +216,6 @@ summary-low-result-reached = Школ с низкими результатами
 summary-low-result-total = Школ с низкими результатами в справочнике
 summary-low-result-share = Доля школ с низкими результатами, принявших участие
 
-## Registers as files: workflow columns, filters on «О выгрузке», who exported.
-register-extra-consultation-slot = Время консультации
-register-extra-consultation-consultant = Консультант
-register-extra-consultation-closed-at = Дата итога
-register-extra-mentoring-mentee = Наставляемый
-register-extra-mentoring-confirmed-at = Пара подтверждена
-register-extra-mentoring-closed-at = Пара завершена или расторгнута
-register-extra-mentoring-meetings = Встреч проведено
-register-extra-mentoring-reason = Причина расторжения
-export-filter-period = Период
-export-filter-municipalities = Муниципалитеты
-export-filter-no-municipality = ни одного: у вас нет закреплённых муниципалитетов
-export-filter-school = Школа
-export-filter-wave = Этап мониторинга
-export-filter-status = Статус
-export-filter-versions = Только версии анкеты
-export-period-between = с { $first } по { $last }
-export-period-from = с { $first }
-export-period-to = по { $last }
-export-by-person = { $name } ({ $role }, ID в Telegram { $id })
-export-by-cli = Командная строка сервера (пользователь { $user })
-export-unknown-form = Анкеты «{ $form }» нет в базе: бот ещё не сохранил ни одной её версии. Проверьте идентификатор анкеты.
-audit-action-register_exported = Выгружен реестр анкеты
-
 ## «📊 Выгрузки» in the bot.
 exports-choose = 📊 Выгрузки. Выберите реестр: в нём по строке на каждый отправленный ответ.
 exports-none = Среди анкет нет тех, которые вы можете выгрузить.
@@ -227,5 +227,14 @@ exports-period-all = За всё время
 exports-preparing = Готовлю файл…
 exports-caption = «{ $title }», { $period }. Строк: { $rows }.
 exports-caption-anonymous = «{ $title }», { $period }. Строк: { $rows }. Обезличенный вариант: вместо имён — коды, без телефонов и ответов своими словами.
-exports-caption-all-time = за всё время
+export-period-all = за всё время
 exports-too-large = Файл получился больше 50 МБ, и Telegram его не примет. Выберите период короче или попросите администратора выгрузить реестр командой school-bot export.
+
+## The summary from the bot and the command line.
+summary-no-place = Школа не указана
+summary-no-answer = Нет ответа
+summary-targets-broken = В файле целевых показателей есть ошибки, поэтому сводку собрать нельзя. Проверьте файл командой school-bot targets check.
+audit-action-summary_exported = Выгружена сводка рабочей группы
+exports-button-summary = 📈 Сводка рабочей группы
+exports-summary-period = Сводка рабочей группы. За какой период учесть ответы? Показатели дорожной карты считаются за свои сроки, как в /progress.
+exports-summary-caption = Сводка рабочей группы, { $period }. Учтено ответов: { $rows }.

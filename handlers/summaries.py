@@ -1,0 +1,309 @@
+"""The working group's summary: facts from storage turned into ``exports.summary`` input.
+
+The summary is anonymous by construction (places, statuses, options; never names or texts),
+so everyone who may export gets the same one, limited to their municipalities. Its period
+selects the responses sent in it; each roadmap target is counted for its own period (the
+one containing the period's last day, or today), as /progress counts it.
+
+Which forms and questions feed which sheet is ``Sources``: the ids of the built-in forms.
+Labels come from each form's newest version. Like the exporter, this module imports no aiogram.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+from zoneinfo import ZoneInfo
+
+from exports.summary import (
+    ConsultationFact,
+    DifficultyResponse,
+    DifficultySurvey,
+    EventFact,
+    PairFact,
+    SummaryData,
+    TargetProgress,
+    write_summary,
+)
+from forms.conditions import selected_values
+from forms.i18n import Translator
+from forms.questions import OTHER, ChoiceQuestion, RatingQuestion, SchoolQuestion
+from forms.schema import Form
+from forms.targets import Period as TargetPeriod
+from forms.targets import TargetsError, load_targets, period_of
+from handlers.exporter import Exported, ExportRefused, Period, Requester, period_text
+from storage.database import Database
+from storage.models import Role
+from storage.registers import SENT, stored_form
+from storage.repositories import UnitOfWork
+from storage.summary import Fact, SummaryReader, Within
+
+if TYPE_CHECKING:
+    from handlers.access import Scope
+
+SUMMARY_VIEWERS = frozenset({Role.admin, Role.coordinator, Role.municipal})
+AUDIT_ACTION = "summary_exported"
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """The forms and questions behind each sheet (the built-in forms' ids)."""
+
+    difficulties: str = "teacher_difficulties"  # areas: its rating questions
+    support: str = "support"
+    consultations: str = "parent_consultation"
+    topic: str = "topic"
+    pairs: str = "mentoring_pair"
+    subject: str = "subject"
+    pair_form: str = "mentoring_form"  # what a pair without a subject is about
+    partner_form: str = "school_school"
+    events: str = "event_report"
+    event_type: str = "event_type"
+    participants: str = "participants"
+
+
+def may_summarise(scope: Scope | None) -> bool:
+    return scope is None or scope.role in SUMMARY_VIEWERS
+
+
+@dataclass(frozen=True, slots=True)
+class Summarizer:
+    db: Database
+    t: Translator
+    zone: ZoneInfo
+    targets_file: Path
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    sources: Sources = Sources()
+
+    async def summary(
+        self,
+        period: Period,
+        requester: Requester,
+        out: BinaryIO | Path,
+        municipalities: frozenset[int] | None = None,
+    ) -> Exported:
+        """Write the summary (built off the event loop) and audit it."""
+        scope = requester.scope
+        if scope is not None and not may_summarise(scope):
+            raise ExportRefused("access-denied")
+        if scope is not None and not scope.regional:
+            wanted = municipalities or scope.municipalities
+            municipalities = wanted & scope.municipalities
+        data, responses = await self.data(period, requester.name, municipalities)
+        await asyncio.to_thread(write_summary, data, out, self.t)
+        await self._audit(scope, period, municipalities, responses)
+        today = self.now().astimezone(self.zone).date().isoformat()
+        return Exported(responses, f"summary-{today}.xlsx", anonymous=True)
+
+    async def data(
+        self, period: Period, exported_by: str, municipalities: frozenset[int] | None
+    ) -> tuple[SummaryData, int]:
+        """The summary's input and how many responses it counts."""
+        start, end = period.bounds(self.zone)
+        within = Within(start, end, municipalities)
+        async with self.db.read() as uow:
+            reader = SummaryReader(uow.connection)
+            forms = _forms(await reader.newest_definitions())
+            targets = await self._targets(uow, forms, period, municipalities)
+            facts = _Facts(self.sources, forms, self.t, self.zone)
+            difficulties = await facts.difficulties(reader, within)
+            consultations = await facts.consultations(reader, within)
+            pairs = await facts.pairs(reader, within)
+            events = await facts.events(reader, within)
+            low_results = await reader.low_result_schools(municipalities)
+        data = SummaryData(
+            period=period_text(period, self.t),
+            exported_at=self.now(),
+            exported_by=exported_by,
+            zone=self.zone,
+            targets=targets,
+            difficulties=difficulties,
+            consultations=consultations,
+            pairs=pairs,
+            events=events,
+            low_result_schools=low_results,
+        )
+        counted = len(difficulties.responses) + len(consultations) + len(pairs) + len(events)
+        return data, counted
+
+    async def _targets(
+        self,
+        uow: UnitOfWork,
+        forms: dict[str, Form],
+        period: Period,
+        municipalities: frozenset[int] | None,
+    ) -> list[TargetProgress]:
+        try:
+            targets = load_targets(self.targets_file, forms)
+        except TargetsError:
+            raise ExportRefused("summary-targets-broken") from None
+        today = self.now().astimezone(self.zone).date()
+        day = min(period.last, today) if period.last is not None else today
+        found = []
+        for target in targets.targets:
+            span = period_of(target.period, day)
+            measure = targets.measure(target)
+            figure = await uow.progress.figure(measure, span, self.zone, municipalities)
+            title, label = target.title, target_period_text(span, self.t)
+            found.append(TargetProgress(title, target.target, round(figure), label))
+        return found
+
+    async def _audit(
+        self,
+        scope: Scope | None,
+        period: Period,
+        municipalities: frozenset[int] | None,
+        responses: int,
+    ) -> None:
+        filters: dict[str, Any] = {
+            "from": period.first.isoformat() if period.first else None,
+            "to": period.last.isoformat() if period.last else None,
+            "municipalities": sorted(municipalities) if municipalities is not None else None,
+        }
+        actor = None if scope is None else scope.user_id
+        async with self.db.transaction() as uow:
+            await uow.audit.record(
+                actor,
+                AUDIT_ACTION,
+                filters={key: value for key, value in filters.items() if value is not None},
+                responses=responses,
+            )
+
+
+def _forms(definitions: dict[str, dict[str, Any]]) -> dict[str, Form]:
+    return {form_id: stored_form(definition) for form_id, definition in definitions.items()}
+
+
+def target_period_text(period: TargetPeriod, t: Translator) -> str:
+    """«2025/26 учебный год», «IV квартал 2026»… (the words of /progress)."""
+    year = str(period.start.year)
+    if period.kind == "school_year":
+        return t("progress-period-school-year", start=year, end=f"{period.end.year % 100:02d}")
+    if period.kind == "calendar_year":
+        return t("progress-period-calendar-year", year=year)
+    if period.kind == "quarter":
+        return t("progress-period-quarter", quarter=period.quarter, year=year)
+    return t("progress-period-month", month=period.start.month, year=year)
+
+
+class _Facts:
+    """Facts of each kind, with the labels of the forms' newest versions."""
+
+    def __init__(self, sources: Sources, forms: dict[str, Form], t: Translator, zone: ZoneInfo):
+        self.sources, self.forms, self.t, self.zone = sources, forms, t, zone
+
+    async def difficulties(self, reader: SummaryReader, within: Within) -> DifficultySurvey:
+        form = self.forms.get(self.sources.difficulties)
+        if form is None:
+            return DifficultySurvey()
+        areas = [(q.id, q.label) for q in form.all_questions() if isinstance(q, RatingQuestion)]
+        support = self._choice(form, self.sources.support)
+        questions = [area for area, _label in areas] + [self.sources.support]
+        facts = await reader.facts(form.id, questions, within)
+        responses = [self._difficulty(fact, areas, support) for fact in facts]
+        waves = await reader.waves(form.id)
+        return DifficultySurvey(areas, waves, responses)
+
+    def _difficulty(
+        self, fact: Fact, areas: Sequence[tuple[str, str]], support: _Labels
+    ) -> DifficultyResponse:
+        ratings = {
+            area: value
+            for area, _label in areas
+            if isinstance(value := fact.answers.get(area), int) and not isinstance(value, bool)
+        }
+        return DifficultyResponse(
+            municipality=fact.municipality or self.t("summary-no-place"),
+            school=fact.school or self.t("summary-no-place"),
+            school_code=fact.school_code or "",
+            wave=fact.wave,
+            ratings=ratings,
+            support=support.all(fact.answers.get(self.sources.support)),
+        )
+
+    async def consultations(self, reader: SummaryReader, within: Within) -> list[ConsultationFact]:
+        form = self.forms.get(self.sources.consultations)
+        if form is None:
+            return []
+        topic = self._choice(form, self.sources.topic)
+        facts = await reader.facts(form.id, [self.sources.topic], within)
+        return [
+            ConsultationFact(
+                month=self._month(fact.sent_at),
+                topic=topic.first(fact.answers.get(self.sources.topic)),
+                status=fact.status or SENT,
+            )
+            for fact in facts
+        ]
+
+    async def pairs(self, reader: SummaryReader, within: Within) -> list[PairFact]:
+        form, s = self.forms.get(self.sources.pairs), self.sources
+        if form is None:
+            return []
+        subject, kind = self._choice(form, s.subject), self._choice(form, s.pair_form)
+        facts = await reader.facts(form.id, [s.subject, s.pair_form], within)
+        return [
+            PairFact(
+                status=fact.status or SENT,
+                subject=subject.first(
+                    fact.answers.get(s.subject), kind.first(fact.answers.get(s.pair_form))
+                ),
+                partner_schools=s.partner_form in selected_values(fact.answers.get(s.pair_form)),
+            )
+            for fact in facts
+        ]
+
+    async def events(self, reader: SummaryReader, within: Within) -> list[EventFact]:
+        form, s = self.forms.get(self.sources.events), self.sources
+        if form is None:
+            return []
+        kind = self._choice(form, s.event_type)
+        schools = [q.id for q in form.all_questions() if isinstance(q, SchoolQuestion)]
+        facts = await reader.facts(form.id, [s.event_type, s.participants, *schools], within)
+        return [
+            EventFact(
+                event_type=kind.first(fact.answers.get(s.event_type)),
+                participants=_count(fact.answers.get(s.participants)),
+                school_codes=_school_codes(fact.answers.get(key) for key in schools),
+            )
+            for fact in facts
+        ]
+
+    def _choice(self, form: Form, question_id: str) -> _Labels:
+        question = form.question(question_id)
+        options = question.options if isinstance(question, ChoiceQuestion) else ()
+        labels = {option.value: option.label for option in options}
+        return _Labels(labels, self.t("register-option-other"), self.t("summary-no-answer"))
+
+    def _month(self, moment: datetime | None) -> date:
+        local = (moment or datetime.now(UTC)).astimezone(self.zone)  # sent: never None
+        return local.date().replace(day=1)
+
+
+class _Labels:
+    """Option labels of a choice answer; «Другое» for a typed one (its text is not shown)."""
+
+    def __init__(self, labels: dict[str, str], other: str, missing: str) -> None:
+        self.labels, self.other, self.missing = labels, other, missing
+
+    def all(self, value: Any) -> list[str]:
+        found = [self.labels.get(item, item) for item in selected_values(value) if item != OTHER]
+        if (isinstance(value, dict) and value.get("other")) or OTHER in selected_values(value):
+            found.append(self.other)
+        return found
+
+    def first(self, value: Any, instead: str | None = None) -> str:
+        found = self.all(value)
+        return found[0] if found else instead or self.missing
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _school_codes(values: Iterable[Any]) -> list[str]:
+    return [str(value["code"]) for value in values if isinstance(value, dict) and value.get("code")]
