@@ -37,6 +37,7 @@ from tests.handlers.export_data import (
     every_value,
     fill,
     header,
+    send,
     survey,
     workbook,
 )
@@ -186,3 +187,20 @@ def test_the_exporter_imports_no_telegram() -> None:
     """`school-bot export` runs the exporter without aiogram: seconds and ~150 MB less."""
     code = "import sys, handlers.exporter; sys.exit('aiogram' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+async def test_an_event_register_links_the_saved_files(sqlite_db: Database) -> None:
+    data = await fill(sqlite_db)
+    saved = {"file_id": "f1", "name": "список.pdf", "kind": "document", "path": "events/5/a.pdf"}
+    async with sqlite_db.transaction() as uow:
+        [version] = await uow.forms.versions("event_report")
+        answers = {"event_type": "seminar", "participants": 12, "materials": [saved]}
+        await send(uow, version.id, 601, answers, (data.north_school, data.north))
+    _done, content = await export(sqlite_db, Order("event_report"))
+    book = workbook(content)
+    assert column(book, "Какой это вид мероприятия?") == ["Семинар"]
+    materials = header(book).index("Приложите материалы мероприятия.") + 1
+    cell = book.worksheets[0].cell(row=2, column=materials)
+    assert cell.value == "список.pdf"
+    assert cell.hyperlink is not None
+    assert cell.hyperlink.target == "events/5/a.pdf"
