@@ -155,12 +155,14 @@ _KEY_TAGS = dict(
 
 
 def _condition_tag(value: Any) -> str | None:
-    """Which condition a YAML mapping is: the one operator key it has (exactly one)."""
+    """Which condition a YAML mapping is: the one operator key it has (exactly one). The
+    models' own field names (``not_``, ``all_``, ``any_``) count too, so a dump without
+    aliases reads back."""
     if isinstance(value, _Condition):
         return _TAGS[type(value)]
     if not isinstance(value, dict):
         return None
-    keys = [key for key in OPERATORS if key in value]
+    keys = [key for key in OPERATORS if key in value or f"{key}_" in value]
     return _KEY_TAGS[keys[0]] if len(keys) == 1 else None
 
 

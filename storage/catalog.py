@@ -53,7 +53,10 @@ class FormCatalog:
     async def register(self, form: Form) -> CatalogForm:
         async with self._database.transaction() as uow:
             row = await uow.forms.register(
-                form.id, form.fingerprint(), form.title, form.model_dump(mode="json")
+                form.id,
+                form.fingerprint(),
+                form.title,
+                form.model_dump(mode="json", by_alias=True),
             )
         entry = CatalogForm(form, row.id, row.version)
         self._current[form.id] = entry

@@ -632,3 +632,12 @@ def test_event_report_takes_up_to_ten_files() -> None:
 def test_event_report_needs_at_least_one_participant() -> None:
     participants = question(form_named("event_report"), "participants")
     assert isinstance(validate(participants, TextInput("0"), today=TODAY), Rejected)
+
+
+@pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_stored_definition_reads_back_as_the_same_form(path: Path) -> None:
+    """The catalogue stores a dump of each version and reads it back for older drafts and the
+    registers; conditions with not/all/any must survive it, with or without aliases."""
+    form = load_form(path)
+    for by_alias in (True, False):
+        assert Form.model_validate(form.model_dump(mode="json", by_alias=by_alias)) == form
