@@ -35,7 +35,6 @@ from storage.registers import (
     RegisterReader,
     RegisterRecord,
     Selection,
-    stored_form,
 )
 from storage.repositories import UnitOfWork
 
@@ -177,7 +176,7 @@ class Exporter:
         """Every stored version of a form, newest first (the register's columns)."""
         async with self.db.read() as uow:
             versions = await uow.forms.versions(form_id)
-        return [(row.version, stored_form(row.definition)) for row in reversed(versions)]
+        return [(row.version, Form.model_validate(row.definition)) for row in reversed(versions)]
 
     async def register(
         self,

@@ -38,7 +38,7 @@ from forms.targets import TargetsError, load_targets, period_of
 from handlers.exporter import Exported, ExportRefused, Period, Requester, period_text
 from storage.database import Database
 from storage.models import Role
-from storage.registers import SENT, stored_form
+from storage.registers import SENT
 from storage.repositories import UnitOfWork
 from storage.summary import Fact, SummaryReader, Within
 
@@ -175,7 +175,7 @@ class Summarizer:
 
 
 def _forms(definitions: dict[str, dict[str, Any]]) -> dict[str, Form]:
-    return {form_id: stored_form(definition) for form_id, definition in definitions.items()}
+    return {form_id: Form.model_validate(definition) for form_id, definition in definitions.items()}
 
 
 def target_period_text(period: TargetPeriod, t: Translator) -> str:

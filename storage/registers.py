@@ -24,7 +24,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from forms.personal import pseudonym_code
-from forms.schema import Form
 from storage.models import (
     Answer,
     AuditEntry,
@@ -60,22 +59,6 @@ class Extra(StrEnum):
 
 
 PERSONAL_EXTRAS = frozenset({Extra.consultant, Extra.mentee})
-_ALIASES = {"not_": "not", "all_": "all", "any_": "any"}
-
-
-def stored_form(definition: Mapping[str, Any]) -> Form:
-    """A stored definition as a form. The catalogue stores ``model_dump()`` with the models'
-    field names (``not_``, ``all_``, ``any_``), which the condition parser refuses; they are
-    read here as the words of the form files."""
-    return Form.model_validate(_with_aliases(definition))
-
-
-def _with_aliases(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {_ALIASES.get(key, key): _with_aliases(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_with_aliases(item) for item in value]
-    return value
 
 
 @dataclass(frozen=True, slots=True)
