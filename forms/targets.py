@@ -23,7 +23,7 @@ from pydantic import Field, ValidationError, model_validator
 from forms.conditions import Condition
 from forms.errors import translate_errors
 from forms.loading import FormError, _parse_yaml, _yaml_place
-from forms.problems import Place, Problem
+from forms.problems import Place, Problem, Translate
 from forms.questions import (
     QUESTION_ID,
     DateQuestion,
@@ -104,6 +104,18 @@ def period_of(kind: PeriodKind, day: date) -> Period:
     first = (day.month - 1) // months * months + 1
     start = date(day.year, first, 1)
     return Period(kind, start, _months_later(start, months))
+
+
+def period_text(period: Period, t: Translate) -> str:
+    """«2026/27 учебный год», «2026 год», «IV квартал 2026», «ноябрь 2026»."""
+    year = str(period.start.year)  # a year is never written «2 026»
+    if period.kind == "school_year":
+        return t("progress-period-school-year", start=year, end=f"{period.end.year % 100:02d}")
+    if period.kind == "calendar_year":
+        return t("progress-period-calendar-year", year=year)
+    if period.kind == "quarter":
+        return t("progress-period-quarter", quarter=period.quarter, year=year)
+    return t("progress-period-month", month=period.start.month, year=year)
 
 
 def _months_later(start: date, months: int) -> date:

@@ -16,12 +16,20 @@ from aiogram.utils.text_decorations import html_decoration
 
 from forms.i18n import Translator
 from forms.problems import problem_text
-from forms.targets import Figure, Period, Target, Targets, TargetsError, load_targets, period_of
+from forms.targets import (
+    Figure,
+    Period,
+    Target,
+    Targets,
+    TargetsError,
+    load_targets,
+    period_of,
+    period_text,
+)
 from forms.values import format_number
-from handlers.access import Commands, HasRole, Scope
+from handlers.access import Commands, HasRole, Scope, refuse_command
 from handlers.clock import Clock
 from handlers.dialog.render import split_text
-from handlers.staff import refuse_command
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.models import Role
@@ -105,7 +113,7 @@ def _target_text(t: Translator, target: Target, period: Period, figure: Figure) 
     return t(
         message_id,
         title=quote(target.title),
-        period=period_text(t, period),
+        period=period_text(period, t),
         current=_shown(figure),
         target=target.target,
         percent=int(figure * 100 // target.target),
@@ -116,15 +124,3 @@ def _target_text(t: Translator, target: Target, period: Period, figure: Figure) 
 def _shown(value: Figure) -> int | str:
     """Whole numbers as numbers (the catalogue groups thousands), others with a comma."""
     return value if isinstance(value, int) else format_number(value)
-
-
-def period_text(t: Translator, period: Period) -> str:
-    """«2026/27 учебный год», «2026 год», «IV квартал 2026», «ноябрь 2026»."""
-    year = str(period.start.year)  # a year is never written «2 026»
-    if period.kind == "school_year":
-        return t("progress-period-school-year", start=year, end=f"{period.end.year % 100:02d}")
-    if period.kind == "calendar_year":
-        return t("progress-period-calendar-year", year=year)
-    if period.kind == "quarter":
-        return t("progress-period-quarter", quarter=period.quarter, year=year)
-    return t("progress-period-month", month=period.start.month, year=year)

@@ -33,8 +33,8 @@ from forms.conditions import selected_values
 from forms.i18n import Translator
 from forms.questions import OTHER, ChoiceQuestion, RatingQuestion, SchoolQuestion
 from forms.schema import Form
-from forms.targets import Period as TargetPeriod
 from forms.targets import TargetsError, load_targets, period_of
+from forms.targets import period_text as targets_period_text
 from handlers.exporter import Exported, ExportRefused, Period, Requester, period_text
 from storage.database import Database
 from storage.models import Role
@@ -148,7 +148,7 @@ class Summarizer:
             span = period_of(target.period, day)
             measure = targets.measure(target)
             figure = await uow.progress.figure(measure, span, self.zone, municipalities)
-            title, label = target.title, target_period_text(span, self.t)
+            title, label = target.title, targets_period_text(span, self.t)
             found.append(TargetProgress(title, target.target, round(figure), label))
         return found
 
@@ -176,18 +176,6 @@ class Summarizer:
 
 def _forms(definitions: dict[str, dict[str, Any]]) -> dict[str, Form]:
     return {form_id: Form.model_validate(definition) for form_id, definition in definitions.items()}
-
-
-def target_period_text(period: TargetPeriod, t: Translator) -> str:
-    """«2025/26 учебный год», «IV квартал 2026»… (the words of /progress)."""
-    year = str(period.start.year)
-    if period.kind == "school_year":
-        return t("progress-period-school-year", start=year, end=f"{period.end.year % 100:02d}")
-    if period.kind == "calendar_year":
-        return t("progress-period-calendar-year", year=year)
-    if period.kind == "quarter":
-        return t("progress-period-quarter", quarter=period.quarter, year=year)
-    return t("progress-period-month", month=period.start.month, year=year)
 
 
 class _Facts:

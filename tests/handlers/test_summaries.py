@@ -18,9 +18,10 @@ from bot.settings import TARGETS
 from forms.i18n import translator
 from forms.loading import load_form
 from forms.targets import period_of
+from forms.targets import period_text as target_period_text
 from handlers.access import Scope
 from handlers.exporter import ExportRefused, Period, Requester
-from handlers.summaries import Summarizer, target_period_text
+from handlers.summaries import Summarizer
 from storage.database import Database
 from storage.models import CaseStatus, Role, School
 from storage.repositories import UnitOfWork
