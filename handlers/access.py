@@ -10,6 +10,7 @@ from typing import Any
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
+from forms.i18n import Translator
 from storage.database import Database
 from storage.models import Role
 
@@ -98,3 +99,15 @@ class CallbackPrefixes(Filter):
 def refused(event: TelegramObject, what: str) -> None:
     """Log a refused attempt: who (an id) and what, never message text."""
     logger.warning("refused: user %s tried %s", _user_id(event), what)
+
+
+async def refuse_command(message: Message, i18n: Translator) -> None:
+    """The polite answer to a command the person's role does not allow (and a log line)."""
+    refused(message, (message.text or "").split(maxsplit=1)[0])
+    await message.answer(i18n("access-denied"))
+
+
+async def refuse_button(query: CallbackQuery, i18n: Translator) -> None:
+    """The same for a button: an old message, another person's, or a forged one."""
+    refused(query, (query.data or "").split(":", 1)[0] + " button")
+    await query.answer(i18n("access-denied"), show_alert=True)

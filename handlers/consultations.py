@@ -13,9 +13,17 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.exc import IntegrityError
 
-from forms.i18n import Translator
 from forms.values import parse_date
-from handlers.access import Access, CallbackPrefixes, Commands, HasRole, Scope, refused
+from handlers.access import (
+    Access,
+    CallbackPrefixes,
+    Commands,
+    HasRole,
+    Scope,
+    refuse_button,
+    refuse_command,
+    refused,
+)
 from handlers.dialog.followup import Notice
 from handlers.dialog.handlers import notify
 from handlers.workflows.consultations import (
@@ -69,16 +77,6 @@ def setup() -> Router:
     router.callback_query.register(refuse_button, CallbackPrefixes(SLOT_BUTTON))
     router.callback_query.register(on_press, ConsultCallback.filter())
     return router
-
-
-async def refuse_command(message: Message, i18n: Translator) -> None:
-    refused(message, "a consultant's command")
-    await message.answer(i18n("access-denied"))
-
-
-async def refuse_button(query: CallbackQuery, i18n: Translator) -> None:
-    refused(query, "a consultant's button")
-    await query.answer(i18n("access-denied"), show_alert=True)
 
 
 # --- free times -------------------------------------------------------------------------

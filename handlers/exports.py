@@ -26,7 +26,15 @@ from aiogram.utils.text_decorations import html_decoration
 
 from forms.i18n import Translator
 from forms.targets import PeriodKind, period_of
-from handlers.access import CallbackPrefixes, Commands, HasRole, Scope, refused
+from handlers.access import (
+    CallbackPrefixes,
+    Commands,
+    HasRole,
+    Scope,
+    refuse_button,
+    refuse_command,
+    refused,
+)
 from handlers.clock import Clock
 from handlers.exporter import (
     EXPORTERS,
@@ -39,7 +47,7 @@ from handlers.exporter import (
     may_export,
     period_text,
 )
-from handlers.staff import refuse_button, refuse_command, role_name
+from handlers.staff import role_name
 from handlers.summaries import Summarizer, may_summarise
 from storage.catalog import FormCatalog
 

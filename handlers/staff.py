@@ -18,7 +18,16 @@ from aiogram.utils.text_decorations import html_decoration
 from exports.audit import audit_workbook
 from forms.i18n import Translator
 from forms.values import format_date
-from handlers.access import Access, CallbackPrefixes, Commands, HasRole, Scope, refused
+from handlers.access import (
+    Access,
+    CallbackPrefixes,
+    Commands,
+    HasRole,
+    Scope,
+    refuse_button,
+    refuse_command,
+    refused,
+)
 from handlers.callbacks import InviteCallback, RoleAct, RoleCallback
 from handlers.clock import Clock
 from storage.dto import StaffDTO
@@ -53,16 +62,6 @@ def denied() -> Router:
     router.message.register(refuse_command, Commands(*STAFF_COMMANDS))
     router.callback_query.register(refuse_button, CallbackPrefixes(*STAFF_BUTTONS))
     return router
-
-
-async def refuse_command(message: Message, i18n: Translator) -> None:
-    refused(message, (message.text or "").split(maxsplit=1)[0])
-    await message.answer(i18n("access-denied"))
-
-
-async def refuse_button(query: CallbackQuery, i18n: Translator) -> None:
-    refused(query, (query.data or "").split(":", 1)[0] + " button")
-    await query.answer(i18n("access-denied"), show_alert=True)
 
 
 def role_name(t: Translator, role: Role) -> str:

@@ -15,7 +15,14 @@ from aiogram.utils.text_decorations import html_decoration
 from forms.i18n import Translator
 from forms.values import format_date
 from forms.waves import school_year, wave_kinds
-from handlers.access import CallbackPrefixes, Commands, HasRole, Scope, refused
+from handlers.access import (
+    CallbackPrefixes,
+    Commands,
+    HasRole,
+    Scope,
+    refuse_button,
+    refuse_command,
+)
 from handlers.clock import Clock
 from storage.catalog import FormCatalog
 from storage.database import Database
@@ -48,16 +55,6 @@ def setup() -> Router:
     router.message.register(refuse_command, Commands("waves"))
     router.callback_query.register(refuse_button, CallbackPrefixes(PREFIX))
     return router
-
-
-async def refuse_command(message: Message, i18n: Translator) -> None:
-    refused(message, "/waves")
-    await message.answer(i18n("access-denied"))
-
-
-async def refuse_button(query: CallbackQuery, i18n: Translator) -> None:
-    refused(query, "a wave button")
-    await query.answer(i18n("access-denied"), show_alert=True)
 
 
 async def show_waves(
