@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import JSON, ColumnElement, Select, func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
@@ -34,9 +34,9 @@ from storage.models import (
     Submission,
     SubmissionStatus,
     User,
-    UserMunicipality,
 )
 from storage.repositories.cases import CaseRepository
+from storage.scopes import within
 
 BATCH_SIZE = 2_000
 SENT = "submitted"
@@ -260,20 +260,6 @@ def _filters(selection: Selection, versions: Mapping[int, int]) -> list[ColumnEl
     if selection.status is not None:
         filters.append(_status_is(selection.status))
     return filters
-
-
-def within(municipalities: Collection[int]) -> ColumnElement[bool]:
-    """Responses placed in these municipalities; one without a place (a school question) by
-    the municipalities of the person who sent it, as /progress counts them."""
-    ids = sorted(municipalities)
-    sender = exists().where(
-        UserMunicipality.user_id == Submission.respondent_id,
-        UserMunicipality.municipality_id.in_(ids),
-    )
-    return or_(
-        Submission.municipality_id.in_(ids),
-        and_(Submission.municipality_id.is_(None), sender),
-    )
 
 
 def _status_is(status: str) -> ColumnElement[bool]:

@@ -26,7 +26,7 @@ from storage.models import (
     Wave,
 )
 from storage.registers import BATCH_SIZE as CHUNK
-from storage.registers import within
+from storage.scopes import within
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.targets import ActiveCases, ClosedCases, Figure, Measure, Period, Responses
@@ -28,8 +28,8 @@ from storage.models import (
     FormVersion,
     Submission,
     SubmissionStatus,
-    UserMunicipality,
 )
+from storage.scopes import within
 
 Answers = dict[str, Any]
 
@@ -140,15 +140,5 @@ def _moment(day: date, zone: ZoneInfo) -> datetime:
 
 
 def _within(municipalities: Collection[int] | None) -> ColumnElement[bool]:
-    """Responses of these municipalities; a response without a place by its sender's."""
-    if municipalities is None:
-        return true()
-    ids = sorted(municipalities)
-    sender = exists().where(
-        UserMunicipality.user_id == Submission.respondent_id,
-        UserMunicipality.municipality_id.in_(ids),
-    )
-    return or_(
-        Submission.municipality_id.in_(ids),
-        and_(Submission.municipality_id.is_(None), sender),
-    )
+    """Responses of these municipalities (see storage.scopes); None: everywhere."""
+    return true() if municipalities is None else within(municipalities)
