@@ -168,11 +168,12 @@ async def list_requests(
             ]
         else:
             cases = await uow.cases.find(KIND, statuses=OPEN, respondent_id=user_id)
+        cases = cases[:REQUESTS_SHOWN]
         slots = {c.submission_id: await uow.slots.of_submission(c.submission_id) for c in cases}
     if not cases:
         await message.answer(t("requests-empty"))
         return
-    for case in cases[:REQUESTS_SHOWN]:
+    for case in cases:
         text, markup = _request_line(
             case, slots[case.submission_id], scope.role in STAFF, consultations
         )

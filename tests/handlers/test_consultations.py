@@ -259,3 +259,33 @@ async def test_help_lists_the_commands_of_the_readers_role(
     assert consultant.last().text.endswith(t("help-role-consultant"))
     assert "/slot" not in parent.last().text
     assert parent.last().text.startswith(t("help-text"))
+
+
+async def test_requests_lists_each_persons_own_open_requests(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    consultant, parent = person(dispatcher, bot, CONSULTANT), person(dispatcher, bot, PARENT)
+    stranger = person(dispatcher, bot, OTHER_PARENT)
+    await add_slots(consultant, future(2, 13))
+    await request(parent)
+    await parent.press(parent.last().buttons[0])
+
+    await parent.send("/requests")
+    mine = parent.last()
+    assert mine.text.startswith("Заявка № 1: назначена. Время:")
+    assert mine.buttons == [t("consult-button-cancel")]
+    await consultant.send("/requests")
+    assert consultant.last().buttons == [
+        t("consult-button-held"),
+        t("consult-button-no-show"),
+        t("consult-button-drop"),
+    ]
+    await stranger.send("/requests")
+    assert stranger.last().text == t("requests-empty")
+
+    # The listed buttons work: the parent cancels from the list.
+    await parent.press(t("consult-button-cancel"), mine)
+    await parent.press(t("consult-button-cancel-yes"))
+    assert await cases(sqlite_db) == [("cancelled", CONSULTANT)]
+    await parent.send("/requests")
+    assert parent.last().text == t("requests-empty")
