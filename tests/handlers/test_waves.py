@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
+from handlers.waves import WaveAct, WaveCallback
 from storage.database import Database
 from storage.models import AuditEntry, Role, Submission, Wave
 from tests import updates
@@ -180,7 +181,7 @@ async def test_only_regional_staff_manage_waves(
     assert teacher.last().text == t("access-denied")
     await teacher.press_data(open_button, admin.last().message_id)
     assert teacher.callback_answer() == t("access-denied")
-    forged = open_button.replace(":c:", ":o:") + "entry"
+    forged = WaveCallback(a=WaveAct.open, f="waves_check", k="entry").pack()  # well-formed
     await teacher.press_data(forged, admin.last().message_id)
     assert teacher.callback_answer() == t("access-denied")
     async with sqlite_db.read() as uow:
