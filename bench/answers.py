@@ -47,9 +47,10 @@ from sqlalchemy import func, select
 from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import Translator, translator
+from forms.vocabulary import SubmissionStatus
 from storage.database import Database
 from storage.migrate import upgrade
-from storage.models import Answer, FormVersion, Submission, SubmissionStatus
+from storage.models import Answer, FormVersion, Submission
 from tests import updates
 from tests.mocked_bot import TOKEN, MockedBot, RecordingSession
 

@@ -20,11 +20,11 @@ from forms.problems import Problem, problem_text
 from forms.schema import Form
 from forms.slots import SlotsError, read_slots
 from forms.targets import TargetsError, load_targets
+from forms.vocabulary import Role
 from forms.xlsform import xlsform_to_yaml
 from storage import migrate
 from storage.database import Database
 from storage.directory import Imported, save_directory
-from storage.models import Role
 
 T = TypeVar("T")
 t = translator()

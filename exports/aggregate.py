@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-if TYPE_CHECKING:
-    from exports.summary import DifficultyResponse, DifficultySurvey, EventFact, TargetProgress
+from exports.facts import DifficultyResponse, DifficultySurvey, EventFact, TargetProgress
 
 Key = TypeVar("Key", bound=Hashable)
 Item = TypeVar("Item")

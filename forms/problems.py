@@ -65,3 +65,11 @@ def place_text(place: Place, t: Translate) -> str:
     if place.path:
         text = t("place-with-path", place=text, path=place.path)
     return text
+
+
+class FormError(Exception):
+    """A form (or targets) file cannot be used; ``problems`` say what and where."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in a form file")

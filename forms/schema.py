@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from forms.conditions import Condition, Leaf, Selected, comparable
 from forms.questions import (
@@ -26,14 +26,16 @@ from forms.questions import (
     Typed,
     YesNoQuestion,
 )
+from forms.vocabulary import WorkflowKind
 
 FORM_ID = r"^[a-z][a-z0-9_-]{0,39}$"
 FormId = Annotated[str, Field(pattern=FORM_ID)]
-Role = Literal["teacher", "parent", "mentor", "coordinator", "any"]
-Workflow = Literal["consultation", "mentoring", "event"]
-
-WORKFLOW_QUESTIONS: dict[str, tuple[str, ...]] = {"mentoring": ("subject",)}
-"""Question ids a workflow reads from the answers (a pair's subject, for its rules)."""
+RespondentKind = Literal["teacher", "parent", "mentor", "coordinator", "any"]
+"""Who a form is for (its ``roles:``); coordinators' forms are open to staff only."""
+WorkflowNeeds = Mapping[WorkflowKind, tuple[str, ...]]
+"""The question ids each workflow reads from the answers, as the workflows declare them.
+Passed to validation as context (``NEEDS``): a form naming a workflow must ask them."""
+NEEDS = "workflow_needs"
 Loc = tuple[str | int, ...]
 
 
@@ -70,7 +72,7 @@ class Form(Model):
     version: str = Field(default="1", min_length=1, max_length=40)
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
-    roles: tuple[Role, ...] = Field(default=("any",), min_length=1)
+    roles: tuple[RespondentKind, ...] = Field(default=("any",), min_length=1)
     anonymous: bool = False
     responses: Literal["once", "per_period", "many"] = "once"
     editable_until: Literal["never", "form_closes", "period_closes"] = "never"
@@ -78,7 +80,7 @@ class Form(Model):
     closes_at: date | None = None
     consent: bool = False
     retention_days: int | None = Field(default=None, ge=1, le=3650)
-    workflow: Workflow | None = None
+    workflow: WorkflowKind | None = None
     attached_to: FormId | None = None
     questions: tuple[Item, ...] = Field(min_length=1)
 
@@ -93,8 +95,9 @@ class Form(Model):
         return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _structure(self) -> Form:
-        problems = structure_problems(self)
+    def _structure(self, info: ValidationInfo) -> Form:
+        needs: WorkflowNeeds = (info.context or {}).get(NEEDS, {})
+        problems = structure_problems(self, needs)
         if problems:
             raise StructureError(problems)
         return self
@@ -137,9 +140,10 @@ Numbered = list[tuple[int, Question | Section]]
 """Items of a form with their index in the ``questions`` list of the file."""
 
 
-def structure_problems(form: Form) -> Found:
-    """Duplicate ids, conditions and filters naming unknown or later questions, dates."""
-    return item_problems(list(enumerate(form.questions))) + _settings_problems(form)
+def structure_problems(form: Form, needs: WorkflowNeeds | None = None) -> Found:
+    """Duplicate ids, conditions and filters naming unknown or later questions, dates, and
+    the questions its workflow reads (``needs``)."""
+    return item_problems(list(enumerate(form.questions))) + _settings_problems(form, needs or {})
 
 
 def item_problems(items: Numbered, unchecked: frozenset[str] = frozenset()) -> Found:
@@ -262,14 +266,14 @@ def _allowed_values(target: Question) -> set[str | None] | None:
     return None
 
 
-def _settings_problems(form: Form) -> Found:
+def _settings_problems(form: Form, needs: WorkflowNeeds) -> Found:
     found: Found = []
     if form.editable_until == "period_closes" and form.responses != "per_period":
         found.append((("editable_until",), "form-error-period-needs-waves", {}))
     if form.opens_at and form.closes_at and form.closes_at < form.opens_at:
         found.append((("closes_at",), "form-error-closes-before-opens", {}))
     ids = {question.id for question in form.all_questions()}
-    for needed in WORKFLOW_QUESTIONS.get(form.workflow or "", ()):
+    for needed in needs.get(form.workflow, ()) if form.workflow is not None else ():
         if needed not in ids:
             found.append((("workflow",), "form-error-workflow-question", {"question": needed}))
     return found

@@ -22,8 +22,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from forms.conditions import Condition
 from forms.errors import translate_errors
-from forms.loading import FormError, _parse_yaml, _yaml_place
-from forms.problems import Place, Problem, Translate
+from forms.problems import FormError, Place, Problem, Translate
 from forms.questions import (
     QUESTION_ID,
     DateQuestion,
@@ -34,6 +33,7 @@ from forms.questions import (
     QuestionId,
 )
 from forms.schema import Form, FormId, Loc, StructureError, _value_problems
+from forms.yamlfile import line_of, parse_yaml, plain_params, yaml_place
 
 SCHOOL_YEAR_START_MONTH = 9
 """The school year starts on 1 September and ends on 31 August."""
@@ -344,7 +344,7 @@ def read_targets(
 ) -> Targets:
     """Targets from YAML text; ``file`` is the name used in problems."""
     try:
-        data, root = _parse_yaml(text, file)
+        data, root = parse_yaml(text, file)
     except FormError as error:
         raise TargetsError(error.problems) from None
     if not isinstance(data, dict):
@@ -358,16 +358,7 @@ def read_targets(
         if not found:
             return targets
     problems = [
-        Problem(RENAMED.get(mid, mid), _params(params), place=_yaml_place(file, loc, root))
+        Problem(RENAMED.get(mid, mid), plain_params(params), place=yaml_place(file, loc, root))
         for loc, mid, params in found
     ]
-    raise TargetsError(sorted(problems, key=_line_of))
-
-
-def _params(params: Mapping[str, Any]) -> dict[str, str | int | float]:
-    return {k: v if isinstance(v, int | float | str) else str(v) for k, v in params.items()}
-
-
-def _line_of(problem: Problem) -> int:
-    line = problem.place.line if problem.place else None
-    return line if line is not None else 0
+    raise TargetsError(sorted(problems, key=line_of))

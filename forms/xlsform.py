@@ -17,9 +17,8 @@ from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from forms.errors import translate_errors
-from forms.loading import FormError, form_to_yaml
-from forms.problems import Place, Problem
-from forms.schema import Form, Loc
+from forms.problems import FormError, Place, Problem
+from forms.schema import NEEDS, Form, Loc, WorkflowNeeds
 from forms.values import parse_date
 from forms.xlsexpr import (
     Bound,
@@ -29,6 +28,7 @@ from forms.xlsexpr import (
     parse_constraint,
     parse_relevant,
 )
+from forms.yamlfile import form_to_yaml, plain_params
 
 SURVEY, CHOICES, SETTINGS = "survey", "choices", "settings"
 LOCALIZED = ("label", "hint", "required_message", "constraint_message")
@@ -112,9 +112,9 @@ class Sheet:
     rows: list[Row]
 
 
-def load_xlsform(path: str | Path) -> Form:
+def load_xlsform(path: str | Path, needs: WorkflowNeeds | None = None) -> Form:
     """A form from an XLSForm workbook; raises ``FormError`` with sheet, row and column."""
-    return _Reader(Path(path)).form()
+    return _Reader(Path(path)).form(needs or {})
 
 
 def xlsform_to_yaml(path: str | Path) -> str:
@@ -243,7 +243,7 @@ class _Reader:
 
     # the whole workbook
 
-    def form(self) -> Form:
+    def form(self, needs: WorkflowNeeds) -> Form:
         try:
             sheets = read_sheets(self.path)
         except Exception:  # a damaged or password-protected file: openpyxl raises many kinds
@@ -254,11 +254,11 @@ class _Reader:
         if self.problems:
             raise FormError(self.problems)
         try:
-            return Form.model_validate(data)
+            return Form.model_validate(data, context={NEEDS: needs})
         except ValidationError as error:
             found = translate_errors(error, data)
             raise FormError(
-                [Problem(mid, _params(p), place=self.place(loc)) for loc, mid, p in found]
+                [Problem(mid, plain_params(p), place=self.place(loc)) for loc, mid, p in found]
             ) from None
 
     def _data(self, sheets: dict[str, Sheet]) -> dict[str, Any]:
@@ -349,13 +349,6 @@ class _Reader:
 
 def _known(key: str, known: frozenset[str] | set[str]) -> bool:
     return key in known or any(key.startswith(base + "::") for base in LOCALIZED if base in known)
-
-
-def _params(params: dict[str, Any]) -> dict[str, str | int | float]:
-    return {
-        key: value if isinstance(value, int | float | str) else str(value)
-        for key, value in params.items()
-    }
 
 
 class _Choices:

@@ -11,8 +11,8 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from forms.i18n import Translator
+from forms.vocabulary import Role
 from storage.database import Database
-from storage.models import Role
 
 logger = logging.getLogger(__name__)
 STAFF = frozenset({Role.admin, Role.coordinator, Role.municipal, Role.consultant})

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from aiogram.filters.callback_data import CallbackData
 
-from storage.models import Role
+from forms.vocabulary import Role
 
 
 class MenuAction(StrEnum):

@@ -14,6 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.exc import IntegrityError
 
 from forms.values import parse_date
+from forms.vocabulary import CaseStatus, Role
 from handlers.access import (
     Access,
     CallbackPrefixes,
@@ -38,7 +39,6 @@ from handlers.workflows.consultations import (
 )
 from storage.database import Database
 from storage.dto import CaseDTO, SlotDTO
-from storage.models import CaseStatus, Role
 from storage.repositories import UnitOfWork
 
 CONSULTANTS = HasRole({Role.consultant})

@@ -26,8 +26,8 @@ from forms.i18n import Translator
 from forms.personal import is_personal
 from forms.schema import Form
 from forms.values import format_date
+from forms.vocabulary import Role
 from storage.database import Database
-from storage.models import Role
 from storage.registers import (
     BATCH_SIZE,
     Extra,

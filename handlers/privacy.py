@@ -17,6 +17,7 @@ from forms.display import format_answer
 from forms.i18n import Translator
 from forms.personal import pseudonym_code
 from forms.values import format_date
+from forms.vocabulary import SubmissionStatus
 from handlers.callbacks import PrivacyAct, PrivacyCallback
 from handlers.clock import Clock
 from storage.catalog import FormCatalog
@@ -24,7 +25,6 @@ from storage.database import Database
 from storage.dto import SubmissionDTO, UserDTO
 from storage.erasure import erase_person
 from storage.files import FileStore
-from storage.models import SubmissionStatus
 from storage.repositories import UnitOfWork
 
 quote = html_decoration.quote

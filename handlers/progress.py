@@ -27,12 +27,12 @@ from forms.targets import (
     period_text,
 )
 from forms.values import format_number
+from forms.vocabulary import Role
 from handlers.access import Commands, HasRole, Scope, refuse_command
 from handlers.clock import Clock
 from handlers.dialog.render import split_text
 from storage.catalog import FormCatalog
 from storage.database import Database
-from storage.models import Role
 from storage.repositories import UnitOfWork
 
 quote = html_decoration.quote

@@ -18,6 +18,7 @@ from aiogram.utils.text_decorations import html_decoration
 from exports.audit import audit_workbook
 from forms.i18n import Translator
 from forms.values import format_date
+from forms.vocabulary import Role
 from handlers.access import (
     Access,
     CallbackPrefixes,
@@ -31,7 +32,6 @@ from handlers.access import (
 from handlers.callbacks import InviteCallback, RoleAct, RoleCallback
 from handlers.clock import Clock
 from storage.dto import StaffDTO
-from storage.models import Role
 from storage.types import utcnow
 
 STAFF_COMMANDS = ("invite", "roles", "audit")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from zoneinfo import ZoneInfo
 
-from exports.summary import (
+from exports.facts import (
     ConsultationFact,
     DifficultyResponse,
     DifficultySurvey,
@@ -27,17 +27,17 @@ from exports.summary import (
     PairFact,
     SummaryData,
     TargetProgress,
-    write_summary,
 )
+from exports.summary import write_summary
 from forms.conditions import selected_values
 from forms.i18n import Translator
 from forms.questions import OTHER, ChoiceQuestion, RatingQuestion, SchoolQuestion
 from forms.schema import Form
 from forms.targets import TargetsError, load_targets, period_of
 from forms.targets import period_text as targets_period_text
+from forms.vocabulary import Role
 from handlers.exporter import Exported, ExportRefused, Period, Requester, period_text
 from storage.database import Database
-from storage.models import Role
 from storage.registers import SENT
 from storage.repositories import UnitOfWork
 from storage.summary import Fact, SummaryReader, Within

@@ -14,6 +14,7 @@ from aiogram.utils.text_decorations import html_decoration
 
 from forms.i18n import Translator
 from forms.values import format_date
+from forms.vocabulary import Role
 from forms.waves import school_year, wave_kinds
 from handlers.access import (
     CallbackPrefixes,
@@ -27,7 +28,6 @@ from handlers.clock import Clock
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.dto import WaveDTO
-from storage.models import Role
 
 MANAGERS = HasRole({Role.admin, Role.coordinator})
 PREFIX = "wv"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from storage.models import CaseStatus, Role, SubmissionStatus
+from forms.vocabulary import CaseStatus, Role, SubmissionStatus
 
 
 @dataclass(frozen=True, slots=True)

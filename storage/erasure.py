@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from forms.personal import scrub
 from forms.questions import FileQuestion
 from forms.schema import Form
+from forms.vocabulary import SubmissionStatus
 from storage.catalog import FormCatalog
 from storage.files import FileStore
-from storage.models import SubmissionStatus
 from storage.repositories import UnitOfWork
 
 logger = logging.getLogger(__name__)

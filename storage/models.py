@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from forms.vocabulary import CaseStatus, Role, SubmissionStatus
 from storage.types import BigId, UTCDateTime, utcnow
 
 NAMING = {
@@ -38,45 +39,6 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
     }
-
-
-class Role(enum.StrEnum):
-    admin = "admin"
-    coordinator = "coordinator"  # regional: every municipality
-    municipal = "municipal"  # municipal coordinator: the municipalities in user_municipalities
-    consultant = "consultant"  # a psychologist of the consultation office
-    respondent = "respondent"  # teachers, parents, mentors: their own submissions only
-
-
-class SubmissionStatus(enum.StrEnum):
-    draft = "draft"
-    submitted = "submitted"
-    replaced = "replaced"  # corrected: a later response of the same person and wave counts
-
-
-class CaseStatus(enum.StrEnum):
-    """Where a workflow on top of a submission stands (see handlers/workflows)."""
-
-    new = "new"  # a consultation request nobody has acted on yet
-    scheduled = "scheduled"  # a consultation with a time
-    held = "held"
-    cancelled = "cancelled"
-    no_show = "no_show"
-    pending = "pending"  # a mentoring pair waiting for the mentee's confirmation
-    active = "active"
-    completed = "completed"
-    dissolved = "dissolved"
-
-
-CLOSED_CASES = frozenset(
-    {
-        CaseStatus.held,
-        CaseStatus.cancelled,
-        CaseStatus.no_show,
-        CaseStatus.completed,
-        CaseStatus.dissolved,
-    }
-)
 
 
 def _enum(cls: type[enum.StrEnum]) -> Enum:
@@ -300,21 +262,17 @@ class FSMRecord(Base):
 
 
 __all__ = [
-    "CLOSED_CASES",
     "Answer",
     "AuditEntry",
     "Base",
     "Case",
-    "CaseStatus",
     "FSMRecord",
     "FormVersion",
     "Invitation",
     "Municipality",
-    "Role",
     "School",
     "Slot",
     "Submission",
-    "SubmissionStatus",
     "User",
     "UserMunicipality",
     "Wave",

@@ -24,17 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from forms.personal import pseudonym_code
-from storage.models import (
-    Answer,
-    AuditEntry,
-    Case,
-    CaseStatus,
-    FormVersion,
-    Slot,
-    Submission,
-    SubmissionStatus,
-    User,
-)
+from forms.vocabulary import CaseStatus, SubmissionStatus
+from storage.models import Answer, AuditEntry, Case, FormVersion, Slot, Submission, User
 from storage.repositories.cases import CaseRepository
 from storage.scopes import within
 

@@ -15,16 +15,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import (
-    Answer,
-    Case,
-    FormVersion,
-    Municipality,
-    School,
-    Submission,
-    SubmissionStatus,
-    Wave,
-)
+from forms.vocabulary import SubmissionStatus
+from storage.models import Answer, Case, FormVersion, Municipality, School, Submission, Wave
 from storage.registers import BATCH_SIZE as CHUNK
 from storage.scopes import within
 

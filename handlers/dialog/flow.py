@@ -47,6 +47,7 @@ from forms.validation import (
     validate,
 )
 from forms.values import format_date
+from forms.vocabulary import SubmissionStatus
 from handlers.clock import Clock
 from handlers.dialog.callbacks import Act, AnswerCallback
 from handlers.dialog.data import DialogData
@@ -66,7 +67,6 @@ from handlers.dialog.render import (
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.dto import SubmissionDTO
-from storage.models import SubmissionStatus
 from storage.repositories import UnitOfWork
 
 

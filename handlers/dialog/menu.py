@@ -15,6 +15,7 @@ from forms.consent import consent
 from forms.i18n import Translator
 from forms.schema import Form
 from forms.values import format_date
+from forms.vocabulary import Role
 from handlers.access import Access
 from handlers.callbacks import ConsentCallback, MenuAction, MenuCallback
 from handlers.dialog.callbacks import DraftAct, DraftCallback, StartForm
@@ -23,7 +24,6 @@ from handlers.dialog.flow import Dialogs
 from handlers.dialog.handlers import apply
 from handlers.profiles import profile_of
 from storage.dto import DraftDTO, WaveDTO
-from storage.models import Role
 from storage.repositories import UnitOfWork
 
 COORDINATORS = frozenset({Role.admin, Role.coordinator, Role.municipal})

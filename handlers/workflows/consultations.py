@@ -21,11 +21,11 @@ from forms.display import format_answer
 from forms.i18n import Translator
 from forms.personal import is_personal
 from forms.schema import Form
+from forms.vocabulary import CaseStatus, Role
 from handlers.clock import Clock
 from handlers.dialog.followup import FollowUp, Notice, Sent
 from handlers.dialog.render import Reply
 from storage.dto import CaseDTO, SlotDTO, StaffDTO
-from storage.models import CaseStatus, Role
 from storage.repositories import UnitOfWork
 
 KIND = "consultation"

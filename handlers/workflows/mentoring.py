@@ -18,9 +18,9 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.deep_linking import create_start_link
 
 from forms.i18n import Translator
+from forms.vocabulary import CaseStatus
 from handlers.dialog.followup import FollowUp, Sent
 from handlers.dialog.render import Reply
-from storage.models import CaseStatus
 from storage.repositories import UnitOfWork
 
 KIND = "mentoring"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from aiogram import Bot
 
 from forms.i18n import Translator
+from forms.vocabulary import CaseStatus
 from handlers.clock import Clock
 from handlers.dialog.followup import Notice
 from handlers.dialog.render import Reply, split_text
@@ -47,7 +48,6 @@ from handlers.workflows.pair_view import (
 )
 from storage.catalog import FormCatalog
 from storage.database import Database
-from storage.models import CaseStatus
 from storage.repositories import UnitOfWork
 from storage.repositories.users import TelegramProfile
 

@@ -15,10 +15,10 @@ from forms.display import format_answer
 from forms.i18n import Translator
 from forms.schema import Form
 from forms.values import format_date
+from forms.vocabulary import CaseStatus
 from handlers.workflows.mentoring import KIND, REASONS, PairAct, PairCallback
 from storage.catalog import FormCatalog
 from storage.dto import CaseDTO, UserDTO
-from storage.models import CaseStatus
 from storage.repositories import UnitOfWork
 
 DETAILS = (

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from forms.vocabulary import Role
 from storage.dto import AuditDTO, InvitationDTO, StaffDTO
-from storage.models import AuditEntry, Invitation, Municipality, Role, User, UserMunicipality
+from storage.models import AuditEntry, Invitation, Municipality, User, UserMunicipality
 from storage.types import utcnow
 
 

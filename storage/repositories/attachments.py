@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.models import Answer, FormVersion, Submission, SubmissionStatus
+from forms.vocabulary import SubmissionStatus
+from storage.models import Answer, FormVersion, Submission
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from forms.vocabulary import CLOSED_CASES, CaseStatus, SubmissionStatus
 from storage.dto import CaseDTO
-from storage.models import CLOSED_CASES, Case, CaseStatus, Submission, SubmissionStatus
+from storage.models import Case, Submission
 from storage.types import utcnow
 
 _COLUMNS = select(

@@ -21,14 +21,8 @@ from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.targets import ActiveCases, ClosedCases, Figure, Measure, Period, Responses
-from storage.models import (
-    Answer,
-    Case,
-    CaseStatus,
-    FormVersion,
-    Submission,
-    SubmissionStatus,
-)
+from forms.vocabulary import CaseStatus, SubmissionStatus
+from storage.models import Answer, Case, FormVersion, Submission
 from storage.scopes import within
 
 Answers = dict[str, Any]

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from forms.vocabulary import SubmissionStatus
 from storage.dto import DraftDTO, SubmissionDTO
-from storage.models import Answer, Case, FormVersion, Submission, SubmissionStatus
+from storage.models import Answer, Case, FormVersion, Submission
 from storage.types import utcnow
 
 _COLUMNS = select(Submission.__table__)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from forms.vocabulary import Role
 from storage.dto import UserDTO
-from storage.models import Role, User
+from storage.models import User
 from storage.types import utcnow
 
 

@@ -7,8 +7,9 @@ from datetime import date
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from forms.vocabulary import SubmissionStatus
 from storage.dto import SubmissionDTO, WaveDTO
-from storage.models import FormVersion, Submission, SubmissionStatus, Wave
+from storage.models import FormVersion, Submission, Wave
 from storage.types import utcnow
 
 _COLUMNS = select(Wave.__table__)

@@ -13,10 +13,10 @@ import pytest
 
 from forms.directory import SAMPLE, read_directory
 from forms.i18n import translator
+from forms.vocabulary import Role
 from storage.database import Database
 from storage.directory import save_directory
 from storage.migrate import upgrade
-from storage.models import Role
 from storage.repositories.users import TelegramProfile
 from tests.bot_process import start_bot
 from tests.fake_bot_api import BotMessage, FakeBotAPI, FakeUser

@@ -12,9 +12,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
-from exports.register import write_register
-from exports.rows import ExportInfo, ExtraColumn, RegisterRequest, RegisterRow
-from exports.summary import (
+from exports.facts import (
     ConsultationFact,
     DifficultyResponse,
     DifficultySurvey,
@@ -23,6 +21,8 @@ from exports.summary import (
     SummaryData,
     TargetProgress,
 )
+from exports.register import write_register
+from exports.rows import ExportInfo, ExtraColumn, RegisterRequest, RegisterRow
 from forms.i18n import translator
 from forms.schema import Form
 

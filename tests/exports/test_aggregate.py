@@ -19,7 +19,7 @@ from exports.aggregate import (
     target_state,
     wave_changes,
 )
-from exports.summary import DifficultyResponse, DifficultySurvey, EventFact, TargetProgress
+from exports.facts import DifficultyResponse, DifficultySurvey, EventFact, TargetProgress
 
 
 @pytest.mark.parametrize(

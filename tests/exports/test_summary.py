@@ -14,12 +14,8 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exports.summary import (
-    DifficultyResponse,
-    DifficultySurvey,
-    SummaryData,
-    write_summary,
-)
+from exports.facts import DifficultyResponse, DifficultySurvey, SummaryData
+from exports.summary import write_summary
 from tests.exports.helpers import AREAS, MOSCOW, WAVES, empty_data, full_data, t
 
 SHEETS = ["Показатели", "Затруднения педагогов", "Консультации", "Наставничество", "Мероприятия"]

@@ -23,7 +23,7 @@ from forms.targets import (
     period_of,
     read_targets,
 )
-from storage.models import CaseStatus
+from forms.vocabulary import CaseStatus
 from tests.forms.helpers import t
 
 LIBRARY_FORMS = {form.id: form for form in map(load_form, sorted(LIBRARY.glob("*.yaml")))}

@@ -15,8 +15,9 @@ from sqlalchemy import update
 import forms
 from forms.loading import load_form
 from forms.schema import Form
+from forms.vocabulary import CaseStatus, Role
 from storage.database import Database
-from storage.models import CaseStatus, Role, Submission
+from storage.models import Submission
 from storage.repositories import UnitOfWork
 from storage.repositories.users import TelegramProfile
 

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
+from forms.vocabulary import Role
 from storage.database import Database
-from storage.models import AuditEntry, Invitation, Role, UserMunicipality
+from storage.models import AuditEntry, Invitation, UserMunicipality
 from storage.repositories.users import TelegramProfile
 from storage.types import utcnow
 from tests import updates

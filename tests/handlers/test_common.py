@@ -13,8 +13,8 @@ from aiogram.types import ReplyKeyboardRemove
 
 from bot.middlewares import RetryAfterMiddleware
 from forms.i18n import translator
+from forms.vocabulary import Role
 from storage.database import Database
-from storage.models import Role
 from storage.repositories.users import UserRepository
 from tests import updates
 from tests.mocked_bot import MockedBot

@@ -14,10 +14,11 @@ from sqlalchemy import select
 from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
+from forms.vocabulary import Role
 from handlers.consultations import send_reminders
 from storage.database import Database
 from storage.erasure import erase_expired
-from storage.models import Case, Role, Slot
+from storage.models import Case, Slot
 from tests import updates
 from tests.conftest import MACHINE_SPEED
 from tests.handlers.conversation import Conversation

@@ -12,6 +12,7 @@ import pytest
 
 from forms.i18n import translator
 from forms.personal import pseudonym_code
+from forms.vocabulary import Role
 from handlers.access import Scope
 from handlers.exporter import (
     Exported,
@@ -24,7 +25,6 @@ from handlers.exporter import (
     sees_personal,
 )
 from storage.database import Database
-from storage.models import Role
 from tests.handlers.export_data import (
     ADMIN,
     CONSULTANT,

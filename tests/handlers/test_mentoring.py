@@ -19,13 +19,14 @@ from sqlalchemy import select
 from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
+from forms.vocabulary import SubmissionStatus
 from handlers.clock import Clock
 from handlers.workflows.mentoring import PairAct, PairCallback, limits_mentee, subject_key
 from handlers.workflows.pair_actions import PairDesk
 from handlers.workflows.pair_view import load_pair
 from storage.database import Database
 from storage.dto import CaseDTO
-from storage.models import AuditEntry, Submission, SubmissionStatus
+from storage.models import AuditEntry, Submission
 from tests import updates
 from tests.handlers.conversation import Conversation, Shown
 from tests.mocked_bot import MockedBot

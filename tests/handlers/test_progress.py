@@ -12,10 +12,10 @@ from aiogram import Dispatcher
 from bot.factory import create_dispatcher
 from bot.settings import TARGETS, Settings
 from forms.i18n import translator
+from forms.vocabulary import Role
 from handlers.clock import Clock
 from storage.catalog import FormCatalog
 from storage.database import Database
-from storage.models import Role
 from storage.repositories.users import TelegramProfile
 from tests import updates
 from tests.conftest import MACHINE_SPEED

@@ -19,11 +19,12 @@ from forms.i18n import translator
 from forms.loading import load_form
 from forms.targets import period_of
 from forms.targets import period_text as target_period_text
+from forms.vocabulary import CaseStatus, Role
 from handlers.access import Scope
 from handlers.exporter import ExportRefused, Period, Requester
 from handlers.summaries import Summarizer
 from storage.database import Database
-from storage.models import CaseStatus, Role, School
+from storage.models import School
 from storage.repositories import UnitOfWork
 from storage.repositories.users import TelegramProfile
 from tests.handlers.export_data import LIBRARY, send, store

@@ -12,9 +12,10 @@ from sqlalchemy import select
 from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
+from forms.vocabulary import Role
 from handlers.waves import WaveAct, WaveCallback
 from storage.database import Database
-from storage.models import AuditEntry, Role, Submission, Wave
+from storage.models import AuditEntry, Submission, Wave
 from tests import updates
 from tests.conftest import MACHINE_SPEED
 from tests.handlers.conversation import Conversation

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from forms.vocabulary import Role
 from storage.database import Database
-from storage.models import Role, User
+from storage.models import User
 from storage.repositories.users import TelegramProfile
 
 

@@ -11,8 +11,9 @@ from sqlalchemy import update
 
 from bot.settings import TARGETS
 from forms.targets import Figure, Targets, load_targets, period_of
+from forms.vocabulary import CaseStatus, Role
 from storage.database import Database
-from storage.models import Case, CaseStatus, Role
+from storage.models import Case
 from storage.repositories.users import TelegramProfile
 
 MOSCOW = ZoneInfo("Europe/Moscow")

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import update
 
 from forms.personal import pseudonym_code
+from forms.vocabulary import CaseStatus, Role
 from storage.database import Database
-from storage.models import CaseStatus, Role, Submission
+from storage.models import Submission
 from storage.registers import SENT, Extra, Reading, RegisterReader, RegisterRecord, Selection
 from storage.repositories import UnitOfWork
 from storage.repositories.users import TelegramProfile

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from forms.vocabulary import SubmissionStatus
 from storage.database import Database
-from storage.models import SubmissionStatus
 from storage.repositories.users import TelegramProfile
 
 

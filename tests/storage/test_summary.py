@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import update
 
+from forms.vocabulary import CaseStatus
 from storage.database import Database
-from storage.models import CaseStatus, School
+from storage.models import School
 from storage.repositories.users import TelegramProfile
 from storage.summary import SummaryReader, Within
 from tests.handlers.export_data import SENT, send, store, survey

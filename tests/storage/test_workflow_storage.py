@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
+from forms.vocabulary import CaseStatus
 from storage.database import Database
-from storage.models import CaseStatus
 from storage.repositories.users import TelegramProfile
 
 

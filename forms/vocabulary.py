@@ -1,0 +1,74 @@
+"""The product's vocabulary: who people are, where a response and its workflow stand.
+
+Pure enums and the named sets of roles, defined once; the ORM stores them (``storage.models``)
+and every other package reads them from here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a person may do in the bot (``users.role``)."""
+
+    admin = "admin"
+    coordinator = "coordinator"  # regional: every municipality
+    municipal = "municipal"  # municipal coordinator: the municipalities in user_municipalities
+    consultant = "consultant"  # a psychologist of the consultation office
+    respondent = "respondent"  # teachers, parents, mentors: their own submissions only
+
+
+REGIONAL = frozenset({Role.admin, Role.coordinator})
+"""Roles that cover every municipality."""
+COORDINATORS = frozenset({Role.admin, Role.coordinator, Role.municipal})
+"""Those who run the programme: /progress, /exports, the summary, coordinators' forms."""
+STAFF = frozenset({Role.admin, Role.coordinator, Role.municipal, Role.consultant})
+"""Everyone with a role beyond answering forms."""
+GRANTS: dict[Role, tuple[Role, ...]] = {
+    Role.admin: (Role.admin, Role.coordinator, Role.municipal, Role.consultant),
+    Role.coordinator: (Role.municipal, Role.consultant),
+    Role.municipal: (Role.consultant,),
+}
+"""Which roles each role may give (by invitation) and take back."""
+MUNICIPAL_ROLES = frozenset({Role.municipal, Role.consultant})
+"""Roles given for one municipality."""
+
+
+class SubmissionStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    replaced = "replaced"  # corrected: a later response of the same person and wave counts
+
+
+class WorkflowKind(StrEnum):
+    """What follows a sent response (a form's ``workflow:``)."""
+
+    consultation = "consultation"  # a parent's request: booked, held, cancelled
+    mentoring = "mentoring"  # a pair: the mentee confirms, meetings, completed or dissolved
+    event = "event"  # an event report: its files are saved to disk
+
+
+class CaseStatus(StrEnum):
+    """Where a workflow on top of a submission stands (``cases.status``)."""
+
+    new = "new"  # a consultation request nobody has acted on yet
+    scheduled = "scheduled"  # a consultation with a time
+    held = "held"
+    cancelled = "cancelled"
+    no_show = "no_show"
+    pending = "pending"  # a mentoring pair waiting for the mentee's confirmation
+    active = "active"
+    completed = "completed"
+    dissolved = "dissolved"
+
+
+CLOSED_CASES = frozenset(
+    {
+        CaseStatus.held,
+        CaseStatus.cancelled,
+        CaseStatus.no_show,
+        CaseStatus.completed,
+        CaseStatus.dissolved,
+    }
+)
