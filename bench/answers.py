@@ -522,7 +522,7 @@ async def prepared(path: Path, forms_dir: Path) -> tuple[Database, Dispatcher, M
     dispatcher = create_dispatcher(settings, database)
     bot = MockedBot()
     await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
-    if dispatcher["catalog"].current(FORM_ID) is None:
+    if dispatcher["services"].catalog.current(FORM_ID) is None:
         raise BenchError("the benchmark's form was not loaded (see the log above)")
     return database, dispatcher, bot
 

@@ -200,11 +200,14 @@ def peak_rss_mb() -> float:
 async def _exporter(path: Path) -> tuple[Any, Any]:
     from zoneinfo import ZoneInfo
 
+    from bot.workflows import declared
     from forms.i18n import translator
-    from handlers.exporter import Exporter, Order, Requester
+    from handlers.exporting.registers import Exporter, Order, Requester
     from storage.database import Database
 
-    exporter = Exporter(Database.from_url(sqlite_url(path)), translator(), ZoneInfo(ZONE), KEY)
+    exporter = Exporter(
+        Database.from_url(sqlite_url(path)), translator(), ZoneInfo(ZONE), KEY, declared()
+    )
     prepared = await exporter.prepare(Order(FORM_ID), Requester(None, "bench"))
     return exporter, prepared
 

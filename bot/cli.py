@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
 
 import click
 
 from bot.export_cli import export
-from bot.logs import setup_logging
-from bot.settings import Settings, SettingsError, TargetsSettings, load_settings
+from bot.runtime import settings_or_exit, t, with_database
+from bot.settings import TargetsSettings
+from bot.workflows import declared
 from forms.directory import SAMPLE, DirectoryError, SchoolRecord, read_directory
-from forms.i18n import translator
 from forms.loading import FormError, check_paths, form_files, load_form
 from forms.problems import Problem, problem_text
 from forms.schema import Form
@@ -25,31 +23,6 @@ from forms.xlsform import xlsform_to_yaml
 from storage import migrate
 from storage.database import Database
 from storage.directory import Imported, save_directory
-
-T = TypeVar("T")
-t = translator()
-
-
-def settings_or_exit() -> Settings:
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        click.echo(t("cli-settings-error", problems=str(error)), err=True)
-        click.echo(t("cli-settings-hint"), err=True)
-        raise SystemExit(2) from None
-    setup_logging(settings.log_level, [settings.bot_token.get_secret_value()])
-    return settings
-
-
-def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
-    async def main() -> T:
-        database = Database.from_url(settings.database_url)
-        try:
-            return await work(database)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(main())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,7 +84,7 @@ def forms_group() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def forms_check(paths: tuple[Path, ...]) -> None:
     """Check form files (YAML or XLSForm .xlsx; folders are searched) and list every problem."""
-    problems = check_paths(paths)
+    problems = check_paths(paths, declared().needs())
     for problem in problems:
         click.echo(problem_text(problem, t))
     if problems:
@@ -169,7 +142,7 @@ def _readable_forms(folders: list[Path], problems: list[Problem]) -> dict[str, F
     forms: dict[str, Form] = {}
     for path in form_files(folders, problems):
         try:
-            form = load_form(path)
+            form = load_form(path, declared().needs())
         except FormError:
             continue
         forms[form.id] = form

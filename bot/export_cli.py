@@ -15,20 +15,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from bot.runtime import settings_or_exit, t, with_database
 from bot.settings import Settings
-from forms.i18n import translator
+from bot.workflows import declared
+from handlers.exporting.registers import Exported, Exporter, ExportRefused, Order, Period, Requester
+from handlers.exporting.summary import Summarizer
 from storage import migrate
 from storage.database import Database
 from storage.repositories import UnitOfWork
 
-if TYPE_CHECKING:  # imported where used: other commands need not load the handlers
-    from handlers.exporter import Exported, Order, Requester
-
-t = translator()
 DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
 PROGRESS_FROM = 5_000
 """Smaller exports take a second or two: no bar."""
@@ -103,9 +102,6 @@ class Unknown(Exception):
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export(out: Path, **options: Any) -> None:
     """Write a form's register, or the working group's summary (.xlsx), for the filters."""
-    from bot.cli import settings_or_exit, with_database
-    from handlers.exporter import ExportRefused
-
     wanted = Wanted(**options)
     problem = wanted.problem()
     if problem is not None:
@@ -126,18 +122,14 @@ def export(out: Path, **options: Any) -> None:
 
 
 def _requester() -> Requester:
-    from handlers.exporter import Requester
-
     return Requester(None, t("export-by-cli", user=getpass.getuser()))
 
 
 async def _register(database: Database, settings: Settings, wanted: Wanted, out: Path) -> Exported:
-    from handlers.exporter import Exported, Exporter
-
     await migrate.upgrade(database)
     async with database.read() as uow:
         order = await _order(uow, wanted)
-    exporter = Exporter(database, t, settings.zone, settings.pseudonym_secret())
+    exporter = Exporter(database, t, settings.zone, settings.pseudonym_secret(), declared())
     requester = _requester()
     prepared = await exporter.prepare(order, requester)
     total = await exporter.count(prepared)
@@ -148,9 +140,6 @@ async def _register(database: Database, settings: Settings, wanted: Wanted, out:
 
 
 async def _summary(database: Database, settings: Settings, wanted: Wanted, out: Path) -> Exported:
-    from handlers.exporter import Period
-    from handlers.summaries import Summarizer
-
     await migrate.upgrade(database)
     async with database.read() as uow:
         municipalities = await _municipalities(uow, wanted.municipality_codes)
@@ -172,8 +161,6 @@ def _finished(out: Path) -> Iterator[Path]:
 
 
 async def _order(uow: UnitOfWork, wanted: Wanted) -> Order:
-    from handlers.exporter import Order, Period
-
     assert wanted.form_id is not None  # a register: checked by Wanted.problem()
     return Order(
         form_id=wanted.form_id,

@@ -1,4 +1,5 @@
-"""The composition root: builds the bot, the storage and the dispatcher from settings."""
+"""The composition root: builds the bot, the storage, the services and the dispatcher from
+settings. The only place that wires concrete things; each workflow is registered here once."""
 
 from __future__ import annotations
 
@@ -20,21 +21,30 @@ from bot.jobs import Periodic, retention_job
 from bot.middlewares import InFlightTracker, RetryAfterMiddleware
 from bot.settings import Settings
 from bot.throttling import ThrottlingMiddleware, install_throttling
+from bot.workflows import WORKFLOWS
 from forms.i18n import Translator, translator
 from forms.problems import problem_text
-from handlers import setup_routers
 from handlers.access import Access
 from handlers.clock import Clock
-from handlers.consultations import send_reminders
+from handlers.container import Services
 from handlers.dialog.flow import Dialogs
-from handlers.dialog.followup import Workflows
-from handlers.exporter import Exporter
-from handlers.files import EventWorkflow, FileSaver
-from handlers.privacy import Privacy
-from handlers.progress import Progress
-from handlers.summaries import Summarizer
-from handlers.workflows.consultations import ConsultationWorkflow, Texts
-from handlers.workflows.mentoring import MentoringWorkflow
+from handlers.dialog.opening import Opening
+from handlers.exporting.registers import Exporter
+from handlers.exporting.service import Exports
+from handlers.exporting.summary import Summarizer
+from handlers.home.service import Home
+from handlers.privacy.service import Privacy
+from handlers.progress.service import Progress
+from handlers.staff.service import Staff
+from handlers.telegram.downloads import BotDownloader
+from handlers.telegram.markup import BotMessenger
+from handlers.telegram.routers import setup_routers
+from handlers.waves.service import Waves
+from handlers.workflows import Workflows
+from handlers.workflows.consultation.screens import Texts
+from handlers.workflows.consultation.service import Consultations, ConsultationWorkflow
+from handlers.workflows.event.service import EventWorkflow, FileSaver
+from handlers.workflows.mentoring.service import MentoringWorkflow, Pairs
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.files import FileStore
@@ -52,6 +62,7 @@ class Application:
     bot: Bot
     dispatcher: Dispatcher
     database: Database
+    services: Services
     tracker: InFlightTracker
     jobs: tuple[Periodic, ...] = ()
 
@@ -79,57 +90,77 @@ def create_fsm(settings: Settings, database: Database) -> tuple[BaseStorage, Bas
     return SQLStorage(database), SimpleEventIsolation()
 
 
-def create_dispatcher(
-    settings: Settings, database: Database, tracker: InFlightTracker | None = None
-) -> Dispatcher:
-    storage, isolation = create_fsm(settings, database)
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
-    t, clock, catalog = translator(), Clock(settings.zone), FormCatalog(database)
-    dispatcher["settings"] = settings
-    dispatcher["db"] = database
-    dispatcher["i18n"] = t
-    dispatcher["clock"] = clock
-    dispatcher["catalog"] = catalog
-    files = FileStore(settings.files_dir)
+def create_services(settings: Settings, database: Database, clock: Clock | None = None) -> Services:
+    """Every service, each built once; the workflows registered in one ``Workflows``."""
+    t, clock = translator(), clock or Clock(settings.zone)
+    catalog, access = (
+        FormCatalog(database),
+        Access(database, settings.admin_ids, settings.invitation_days),
+    )
+    store = FileStore(settings.files_dir)
     saver = FileSaver(
         database,
         catalog,
-        files,
+        store,
+        kinds=frozenset(spec.kind for spec in WORKFLOWS if spec.saves_files),
         attempts=settings.files_attempts,
         retry_after=timedelta(minutes=settings.files_check_minutes),
     )
-    dispatcher["files"] = saver
-    consultations = ConsultationWorkflow(Texts(t, clock), settings.slots_shown)
-    dispatcher["consultations"] = consultations
-    workflows = Workflows(
-        {
-            "consultation": consultations,
-            "mentoring": MentoringWorkflow(t),
-            "event": EventWorkflow(saver),
-        }
+    asking = ConsultationWorkflow(Texts(t, clock), settings.slots_shown)
+    workflows = Workflows([asking, MentoringWorkflow(t), EventWorkflow(saver)])
+    exporter = Exporter(
+        database, t, clock.zone, settings.pseudonym_secret(), workflows, now=clock.now_utc
     )
-    dispatcher["dialogs"] = Dialogs(database, catalog, t, clock, workflows)
-    dispatcher["access"] = Access(database, settings.admin_ids, settings.invitation_days)
-    dispatcher["privacy"] = Privacy(database, catalog, settings.pseudonym_secret(), files)
-    dispatcher["progress"] = Progress(database, catalog, settings.targets_file)
-    dispatcher["exporter"] = Exporter(
-        database, t, clock.zone, settings.pseudonym_secret(), now=clock.now_utc
+    summarizer = Summarizer(database, t, clock.zone, settings.targets_file, now=clock.now_utc)
+    return Services(
+        t=t,
+        clock=clock,
+        catalog=catalog,
+        access=access,
+        home=Home(database, access, t),
+        opening=Opening(database, catalog, access, t, clock),
+        dialogs=Dialogs(database, catalog, t, clock, workflows),
+        consultations=Consultations(database, access, asking),
+        pairs=Pairs(database, catalog, t, clock),
+        files=saver,
+        waves=Waves(database, catalog, t, clock),
+        staff=Staff(access, t, clock),
+        privacy=Privacy(database, catalog, settings.pseudonym_secret(), t, clock, store),
+        progress=Progress(database, catalog, settings.targets_file, t, clock),
+        exports=Exports(catalog, exporter, summarizer, t, clock),
+        workflows=workflows,
     )
-    dispatcher["summarizer"] = Summarizer(
-        database, t, clock.zone, settings.targets_file, now=clock.now_utc
-    )
+
+
+def create_dispatcher(
+    settings: Settings,
+    database: Database,
+    tracker: InFlightTracker | None = None,
+    *,
+    clock: Clock | None = None,
+) -> Dispatcher:
+    storage, isolation = create_fsm(settings, database)
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    services = create_services(settings, database, clock)
+    dispatcher["services"] = services
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
-    throttling = ThrottlingMiddleware(settings.throttle_rate, settings.throttle_burst, i18n=t)
+    throttling = ThrottlingMiddleware(settings.throttle_rate, settings.throttle_burst, t=services.t)
     install_throttling(dispatcher, throttling)  # ahead of the FSM: a flood costs nothing more
     dispatcher.include_router(setup_routers())
+
+    async def load_forms() -> None:
+        await load_form_files(services, settings)
+
     dispatcher.startup.register(load_forms)
     return dispatcher
 
 
-async def load_forms(catalog: FormCatalog, settings: Settings, i18n: Translator) -> None:
-    """Registers every form file; a broken one is logged with its problems and skipped."""
-    for error in await catalog.load(settings.form_folders()):
-        problems = "\n".join(problem_text(problem, i18n) for problem in error.problems)
+async def load_form_files(services: Services, settings: Settings) -> None:
+    """Registers every form file, checked against what the workflows read; a broken one is
+    logged with its problems and skipped."""
+    needs = services.workflows.needs()
+    for error in await services.catalog.load(settings.form_folders(), needs):
+        problems = "\n".join(problem_text(problem, services.t) for problem in error.problems)
         logger.error("form file refused:\n%s", problems)
 
 
@@ -137,26 +168,32 @@ def create_application(settings: Settings) -> Application:
     database = Database.from_url(settings.database_url)
     tracker = InFlightTracker()
     dispatcher = create_dispatcher(settings, database, tracker)
+    services: Services = dispatcher["services"]
     bot = create_bot(settings)
-    saver: FileSaver = dispatcher["files"]
-    retention = retention_job(database, dispatcher["catalog"], dispatcher["i18n"], saver.store)
+    saver, t = services.files, services.t
+    retention = retention_job(database, services.catalog, t, saver.store)
 
     async def remind() -> int:
-        consultations = dispatcher["consultations"]
-        return await send_reminders(bot, database, consultations, settings.reminder_hours)
+        return await services.consultations.remind(BotMessenger(bot), settings.reminder_hours)
 
     async def save_files() -> int:
-        return await saver.run(bot)
+        return await saver.run(BotDownloader(bot))
 
     jobs = (
         Periodic("retention", settings.retention_check_minutes * 60, retention),
         Periodic("reminders", settings.reminder_check_minutes * 60, remind),
         Periodic("files", settings.files_check_minutes * 60, save_files, saver.requested),
     )
-    app = Application(settings, bot, dispatcher, database, tracker, jobs)
-    dispatcher.startup.register(_on_startup)
-    dispatcher.shutdown.register(_on_shutdown)
-    dispatcher["application"] = app
+    app = Application(settings, bot, dispatcher, database, services, tracker, jobs)
+
+    async def on_startup() -> None:
+        await _on_startup(app)
+
+    async def on_shutdown() -> None:
+        await _on_shutdown(app)
+
+    dispatcher.startup.register(on_startup)
+    dispatcher.shutdown.register(on_shutdown)
     return app
 
 
@@ -167,15 +204,14 @@ def bot_commands(t: Translator) -> list[BotCommand]:
     ]
 
 
-async def _on_startup(bot: Bot, i18n: Translator, application: Application) -> None:
-    await bot.set_my_commands(bot_commands(i18n))
-    for job in application.jobs:
+async def _on_startup(app: Application) -> None:
+    await app.bot.set_my_commands(bot_commands(app.services.t))
+    for job in app.jobs:
         job.start()
     logger.info("bot started; commands menu set")
 
 
-async def _on_shutdown(application: Application) -> None:
-    app = application
+async def _on_shutdown(app: Application) -> None:
     running = app.tracker.running
     if running:
         logger.info("waiting for %d update(s) in progress", running)

@@ -19,9 +19,9 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 import forms
+from forms.targets import SHIPPED as TARGETS
 
 LIBRARY = Path(forms.__file__).resolve().parent / "library"
-TARGETS = Path(forms.__file__).resolve().parent / "targets.yaml"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/bot.db"
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{30,}$")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]

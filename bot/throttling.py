@@ -77,14 +77,14 @@ class ThrottlingMiddleware(BaseMiddleware):
         rate: float = DEFAULT_RATE,
         burst: int = DEFAULT_BURST,
         *,
-        i18n: Translator | None = None,
+        t: Translator | None = None,
         clock: Callable[[], float] = time.monotonic,
         max_users: int = DEFAULT_MAX_USERS,
     ) -> None:
         if rate <= 0 or burst < 1 or max_users < 1:
             raise ValueError("throttling needs rate > 0, burst >= 1 and max_users >= 1")
         self.rate, self.burst, self.max_users = rate, burst, max_users
-        self._i18n = i18n or translator()
+        self._t = t or translator()
         self._clock = clock
         self._full_after = burst / rate  # seconds of quiet that refill an empty bucket
         self._buckets: OrderedDict[int, _Bucket] = OrderedDict()  # least recently seen first
@@ -155,12 +155,12 @@ class ThrottlingMiddleware(BaseMiddleware):
         """Sends the notice; a failure (blocked bot, network) is logged, never raised."""
         try:
             if isinstance(event, Update) and event.callback_query is not None:
-                text = self._i18n("throttle-notice-button")
+                text = self._t("throttle-notice-button")
                 await bot.answer_callback_query(
                     event.callback_query.id, text=text, show_alert=False
                 )
             elif context.chat is not None:
-                await bot.send_message(context.chat.id, self._i18n("throttle-notice-message"))
+                await bot.send_message(context.chat.id, self._t("throttle-notice-message"))
         except TelegramAPIError as error:
             logger.info("throttle notice not delivered: %s", type(error).__name__)
 

@@ -25,16 +25,18 @@ from forms.errors import translate_errors
 from forms.problems import FormError, Place, Problem, Translate
 from forms.questions import (
     QUESTION_ID,
+    ChoiceQuestion,
     DateQuestion,
     DecimalQuestion,
     IntegerQuestion,
     Model,
-    Question,
     QuestionId,
 )
 from forms.schema import Form, FormId, Loc, StructureError, _value_problems
 from forms.yamlfile import line_of, parse_yaml, plain_params, yaml_place
 
+SHIPPED = Path(__file__).resolve().parent / "targets.yaml"
+"""The targets file that ships with the bot (``TARGETS_FILE`` names a coordinator's copy)."""
 SCHOOL_YEAR_START_MONTH = 9
 """The school year starts on 1 September and ends on 31 August."""
 
@@ -235,9 +237,50 @@ class Target(Model):
     measure: MeasureName
 
 
+# --- what the summary workbook reads -------------------------------------------------------
+
+
+class DifficultySource(Model):
+    """The teacher survey: its rating questions are the areas; ``support`` the help wanted."""
+
+    form: FormId
+    support: QuestionId
+
+
+class ConsultationSource(Model):
+    form: FormId
+    topic: QuestionId
+
+
+class PairSource(Model):
+    """Pairs by ``subject``, or by ``kind`` (the form of mentoring) when they have none;
+    ``partner`` is the option of ``kind`` that makes a pair of partner schools."""
+
+    form: FormId
+    subject: QuestionId
+    kind: QuestionId
+    partner: str = Field(min_length=1, max_length=64)
+
+
+class EventSource(Model):
+    form: FormId
+    type: QuestionId
+    participants: QuestionId
+
+
+class SummarySources(Model):
+    """Which forms and questions feed the summary's sheets (``summary:`` in the file)."""
+
+    difficulties: DifficultySource
+    consultations: ConsultationSource
+    pairs: PairSource
+    events: EventSource
+
+
 class Targets(Model):
     measures: Measures
     targets: tuple[Target, ...] = Field(min_length=1)
+    summary: SummarySources | None = None
 
     @model_validator(mode="after")
     def _references(self) -> Targets:
@@ -267,14 +310,65 @@ class Targets(Model):
 
 
 def form_problems(targets: Targets, forms: Mapping[str, Form]) -> Found:
-    """Measures that name a form, a question or an option value the forms do not have."""
+    """Measures and summary sources that name a form, a question or an option value the
+    forms do not have."""
     found: Found = []
     for name in Measures.model_fields:
         measure = getattr(targets.measures, name)
         if isinstance(measure, Responses | ActiveCases) and measure.form is not None:
             problems = _measure_problems(measure, forms)
             found += [(("measures", name, *loc), mid, params) for loc, mid, params in problems]
+    if targets.summary is not None:
+        found += [
+            (("summary", *loc), mid, p) for loc, mid, p in _summary_problems(targets.summary, forms)
+        ]
     return found
+
+
+_CHOICE: tuple[type, ...] = (ChoiceQuestion,)
+_NUMBER: tuple[type, ...] = (IntegerQuestion, DecimalQuestion)
+
+
+def _summary_problems(summary: SummarySources, forms: Mapping[str, Form]) -> Found:
+    """Each sheet's form exists; its questions are of the kind the sheet counts."""
+    s = summary
+    wanted: list[tuple[str, str, dict[str, tuple[str, tuple[type, ...]]]]] = [
+        ("difficulties", s.difficulties.form, {"support": (s.difficulties.support, _CHOICE)}),
+        ("consultations", s.consultations.form, {"topic": (s.consultations.topic, _CHOICE)}),
+        (
+            "pairs",
+            s.pairs.form,
+            {"subject": (s.pairs.subject, _CHOICE), "kind": (s.pairs.kind, _CHOICE)},
+        ),
+        (
+            "events",
+            s.events.form,
+            {"type": (s.events.type, _CHOICE), "participants": (s.events.participants, _NUMBER)},
+        ),
+    ]
+    found: Found = []
+    for name, form_id, questions in wanted:
+        form = forms.get(form_id)
+        if form is None:
+            found.append(((name, "form"), "targets-error-no-form", {"form": form_id}))
+            continue
+        for field, (question_id, kinds) in questions.items():
+            message_id = (
+                "targets-error-not-choice" if kinds is _CHOICE else "targets-error-not-number"
+            )
+            found += _typed(form, (name, field), question_id, kinds, message_id)
+    return found + _partner_problems(s.pairs, forms)
+
+
+def _partner_problems(pairs: PairSource, forms: Mapping[str, Form]) -> Found:
+    form = forms.get(pairs.form)
+    question = form.question(pairs.kind) if form is not None else None
+    if not isinstance(question, ChoiceQuestion):
+        return []  # reported above
+    if any(option.value == pairs.partner for option in question.options):
+        return []
+    params = {"form": pairs.form, "question": pairs.kind, "value": pairs.partner}
+    return [(("pairs", "partner"), "targets-error-no-option", params)]
 
 
 def _measure_problems(measure: Responses | ActiveCases, forms: Mapping[str, Form]) -> Found:
@@ -301,7 +395,7 @@ def _typed(
     form: Form,
     loc: Loc,
     question_id: str,
-    kinds: tuple[type[Question], ...],
+    kinds: tuple[type, ...],
     message_id: str,
 ) -> Found:
     question = form.question(question_id)

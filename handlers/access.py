@@ -1,22 +1,15 @@
-"""Who may do what. Role checks are filters put on routers, never ``if`` in handlers."""
+"""Who may do what: a person's scope (role and municipalities), resolved from the database.
+
+Role checks are router filters (``handlers.telegram.filters.HasRole``), never ``if`` in
+handlers; services receive the ``Scope`` the filter found and re-check ids against it.
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
-from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, Message, TelegramObject
-
-from forms.i18n import Translator
-from forms.vocabulary import Role
+from forms.vocabulary import REGIONAL, Role
 from storage.database import Database
-
-logger = logging.getLogger(__name__)
-STAFF = frozenset({Role.admin, Role.coordinator, Role.municipal, Role.consultant})
-REGIONAL = frozenset({Role.admin, Role.coordinator})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +29,12 @@ class Scope:
             municipality_id is not None and municipality_id in self.municipalities
         )
 
+    def within(self, wanted: frozenset[int] | None = None) -> frozenset[int] | None:
+        """The municipalities this person may read of ``wanted`` (None: all of them)."""
+        if self.regional:
+            return wanted
+        return self.municipalities if wanted is None else wanted & self.municipalities
+
 
 @dataclass(frozen=True, slots=True)
 class Access:
@@ -53,61 +52,3 @@ class Access:
             if user is None or user.role is Role.respondent:
                 return Scope(user_id, Role.respondent)
             return Scope(user_id, user.role, await uow.roles.municipalities_of(user_id))
-
-
-def _user_id(event: TelegramObject) -> int | None:
-    user = getattr(event, "from_user", None)
-    return None if user is None else int(user.id)
-
-
-class HasRole(Filter):
-    """Passes people with one of ``roles`` and hands the handler their ``scope``."""
-
-    def __init__(self, roles: Collection[Role]) -> None:
-        self.roles = frozenset(roles)
-
-    async def __call__(self, event: TelegramObject, access: Access) -> bool | dict[str, Any]:
-        user_id = _user_id(event)
-        if user_id is None:
-            return False
-        scope = await access.scope(user_id)
-        return {"scope": scope} if scope.role in self.roles else False
-
-
-class Commands(Filter):
-    """A message that is one of these commands (cheap: checked before any role lookup)."""
-
-    def __init__(self, *names: str) -> None:
-        self.prefixes = tuple(f"/{name}" for name in names)
-
-    async def __call__(self, message: Message) -> bool:
-        text = message.text or ""
-        command = text.split(maxsplit=1)[0].split("@", 1)[0] if text else ""
-        return command in self.prefixes
-
-
-class CallbackPrefixes(Filter):
-    """A button of one of these callback data prefixes (cheap, before any role lookup)."""
-
-    def __init__(self, *prefixes: str) -> None:
-        self.prefixes = tuple(f"{prefix}:" for prefix in prefixes)
-
-    async def __call__(self, query: CallbackQuery) -> bool:
-        return (query.data or "").startswith(self.prefixes)
-
-
-def refused(event: TelegramObject, what: str) -> None:
-    """Log a refused attempt: who (an id) and what, never message text."""
-    logger.warning("refused: user %s tried %s", _user_id(event), what)
-
-
-async def refuse_command(message: Message, i18n: Translator) -> None:
-    """The polite answer to a command the person's role does not allow (and a log line)."""
-    refused(message, (message.text or "").split(maxsplit=1)[0])
-    await message.answer(i18n("access-denied"))
-
-
-async def refuse_button(query: CallbackQuery, i18n: Translator) -> None:
-    """The same for a button: an old message, another person's, or a forged one."""
-    refused(query, (query.data or "").split(":", 1)[0] + " button")
-    await query.answer(i18n("access-denied"), show_alert=True)

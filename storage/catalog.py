@@ -14,7 +14,7 @@ from pathlib import Path
 
 from forms.loading import FormError, form_files, load_form
 from forms.problems import Problem
-from forms.schema import Form
+from forms.schema import Form, WorkflowNeeds
 from storage.database import Database
 from storage.repositories import UnitOfWork
 
@@ -34,14 +34,17 @@ class FormCatalog:
         self._current: dict[str, CatalogForm] = {}
         self._by_version: dict[int, Form] = {}
 
-    async def load(self, folders: Iterable[Path]) -> list[FormError]:
-        """Read every form file of the folders; a broken file is reported and skipped."""
+    async def load(
+        self, folders: Iterable[Path], needs: WorkflowNeeds | None = None
+    ) -> list[FormError]:
+        """Read every form file of the folders; a broken file is reported and skipped.
+        ``needs``: the questions each workflow reads, checked in forms that name one."""
         errors: list[FormError] = []
         forms: list[Form] = []
         missing: list[Problem] = []
         for path in form_files(folders, missing):
             try:
-                forms.append(load_form(path))
+                forms.append(load_form(path, needs))
             except FormError as error:
                 errors.append(error)
         if missing:

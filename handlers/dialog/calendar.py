@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import TYPE_CHECKING
-
-from aiogram.types import InlineKeyboardButton
 
 from forms.questions import DateQuestion
 from handlers.dialog.callbacks import Act
-
-if TYPE_CHECKING:
-    from handlers.dialog.render import View
+from handlers.dialog.view import View
+from handlers.ui import Button
 
 
 def shown_month(view: View, question: DateQuestion) -> date:
@@ -29,11 +25,11 @@ def shift(month: date, delta: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def calendar_rows(view: View, question: DateQuestion) -> list[list[InlineKeyboardButton]]:
+def calendar_rows(view: View, question: DateQuestion) -> list[list[Button]]:
     month = shown_month(view, question)
     this = shift(month, 0)
 
-    def idle(text: str) -> InlineKeyboardButton:
+    def idle(text: str) -> Button:
         # Headers and blanks re-show the same month: pressing them changes nothing.
         return view.button(text, Act.month, question, this)
 

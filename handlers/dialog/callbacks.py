@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.filters.callback_data import CallbackData
+from handlers.ui import Callback
 
 
 class Act(StrEnum):
@@ -26,7 +26,7 @@ class Act(StrEnum):
     submit = "u"
 
 
-class AnswerCallback(CallbackData, prefix="fa"):
+class AnswerCallback(Callback, prefix="fa"):
     """A button under a question or the review. ``s`` pins the submission, ``q`` the question."""
 
     s: int
@@ -35,7 +35,7 @@ class AnswerCallback(CallbackData, prefix="fa"):
     v: str = ""
 
 
-class StartForm(CallbackData, prefix="fs"):
+class StartForm(Callback, prefix="fs"):
     form: str
 
 
@@ -46,6 +46,13 @@ class DraftAct(StrEnum):
     discard_no = "n"
 
 
-class DraftCallback(CallbackData, prefix="dr"):
+class DraftCallback(Callback, prefix="dr"):
     s: int
     a: DraftAct
+
+
+class ConsentCallback(Callback, prefix="cs"):
+    """The answer to the consent text shown before a form: ``y`` or ``n``."""
+
+    form: str
+    a: str

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.fsm.state import State, StatesGroup
 from pydantic import BaseModel, ConfigDict
 
 from forms.engine import Cursor
-
-
-class FormDialog(StatesGroup):
-    answering = State()
 
 
 class DialogData(BaseModel):

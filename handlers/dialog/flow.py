@@ -12,9 +12,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from aiogram import Bot
-from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardRemove
-
 from forms import engine
 from forms.engine import QuestionScreen, ReviewScreen
 from forms.i18n import Translator
@@ -51,19 +48,16 @@ from forms.vocabulary import SubmissionStatus
 from handlers.clock import Clock
 from handlers.dialog.callbacks import Act, AnswerCallback
 from handlers.dialog.data import DialogData
-from handlers.dialog.followup import Notice, Sent, Workflows
 from handlers.dialog.render import (
-    Directory,
-    Reply,
-    View,
     answer_summary,
     current_selection,
-    question_number,
     question_text,
     render,
     review_lines,
-    split_text,
 )
+from handlers.dialog.view import Directory, View, question_number
+from handlers.ui import Keyboard, Links, Notice, RemoveKeyboard, Reply, split_text
+from handlers.workflows import Sent, Workflows
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.dto import SubmissionDTO
@@ -104,17 +98,18 @@ class Dialogs:
     clock: Clock
     workflows: Workflows = field(default_factory=Workflows)
 
-    def of(self, user_id: int, bot: Bot | None = None) -> Dialog:
-        return Dialog(self, self.clock.today(), user_id, bot)
+    def of(self, user_id: int, links: Links | None = None) -> Dialog:
+        """``links`` names deep links in what a workflow says after a send."""
+        return Dialog(self, self.clock.today(), user_id, links)
 
 
 class Dialog:
     """One person's questionnaire dialog for one update."""
 
-    def __init__(self, dialogs: Dialogs, today: date, user_id: int, bot: Bot | None) -> None:
+    def __init__(self, dialogs: Dialogs, today: date, user_id: int, links: Links | None) -> None:
         self.db, self.catalog, self.t = dialogs.db, dialogs.catalog, dialogs.t
         self.workflows = dialogs.workflows
-        self.today, self.user_id, self.bot = today, user_id, bot
+        self.today, self.user_id, self.links = today, user_id, links
 
     # --- entry points -----------------------------------------------------------------
 
@@ -220,9 +215,8 @@ class Dialog:
             return self._say(result)
         ctx.data = ctx.data.pending(question.id, files=tuple(result))
         done = self._view(ctx).button(self.t("form-button-done"), Act.done, question)
-        markup = InlineKeyboardMarkup(inline_keyboard=[[done]])
         text = self.t("dialog-files-received", count=len(result))
-        return Outcome(replies=(Reply(text, markup),), data=ctx.data)
+        return Outcome(replies=(Reply(text, Keyboard.of([done])),), data=ctx.data)
 
     # --- saving an answer -------------------------------------------------------------------
 
@@ -252,7 +246,7 @@ class Dialog:
         old, ctx.data = ctx.data, ctx.data.moved(cursor)
         replies = await self._render(uow, ctx)
         if isinstance(question, PhoneQuestion):
-            replies.insert(0, Reply(self.t("dialog-keyboard-closed"), ReplyKeyboardRemove()))
+            replies.insert(0, Reply(self.t("dialog-keyboard-closed"), RemoveKeyboard()))
         return Outcome(
             replies=tuple(replies),
             data=ctx.data if ctx.data != old else None,
@@ -306,7 +300,9 @@ class Dialog:
             return Outcome(alert=self.t("dialog-already-submitted"), finished=True)
         await uow.submissions.replace_in_wave(ctx.submission, ctx.form.id)
         await self._place(uow, ctx.form, ctx.submission.id, kept)
-        follow = await self.workflows.submitted(uow, Sent(ctx.form, ctx.submission, kept, self.bot))
+        follow = await self.workflows.submitted(
+            uow, Sent(ctx.form, ctx.submission, kept, self.links)
+        )
         review = engine.screen(ctx.form, kept, engine.Cursor())
         assert isinstance(review, ReviewScreen)
         thanks = self.t("dialog-submitted", title=ctx.form.title, number=ctx.submission.id)

@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable
 from typing import Any
-
-from aiogram.types import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-)
-from aiogram.utils.text_decorations import html_decoration
 
 from forms.display import format_answer
 from forms.engine import QuestionScreen, ReviewScreen, Screen, is_answered
@@ -32,72 +21,16 @@ from forms.questions import (
     SingleChoiceQuestion,
     YesNoQuestion,
 )
-from forms.schema import Form
 from forms.validation import Selection
 from handlers.dialog.calendar import calendar_rows
-from handlers.dialog.callbacks import Act, AnswerCallback
+from handlers.dialog.callbacks import Act
 from handlers.dialog.data import DialogData
-from storage.dto import MunicipalityDTO, SchoolDTO
+from handlers.dialog.view import View
+from handlers.ui import Button, Keyboard, Reply, ShareContact, quote, split_text
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
-TEXT_LIMIT = 4096
 REVIEW_ANSWER_LIMIT = 300
 SCHOOLS_PER_PAGE = 8
-quote = html_decoration.quote
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    text: str
-    markup: Markup = None
-
-
-@dataclass(frozen=True, slots=True)
-class Directory:
-    """What the school question shows: municipalities, or one municipality's schools."""
-
-    municipalities: Sequence[MunicipalityDTO] = ()
-    municipality: MunicipalityDTO | None = None
-    schools: Sequence[SchoolDTO] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    """Everything a screen needs besides the engine's own screen."""
-
-    t: Translator
-    form: Form
-    data: DialogData
-    today: date
-    directory: Directory = Directory()
-
-    def button(
-        self, text: str, act: Act, question: Question | None = None, value: str = ""
-    ) -> InlineKeyboardButton:
-        # Built from trusted values, so pydantic's validation is skipped (model_construct);
-        # pack() still refuses data over Telegram's 64 bytes.
-        number = -1 if question is None else question_number(self.form, question.id)
-        data = AnswerCallback.model_construct(s=self.data.submission, q=number, a=act, v=value)
-        return InlineKeyboardButton.model_construct(text=text, callback_data=data.pack())
-
-
-def question_number(form: Form, question_id: str) -> int:
-    """The question's place in the form file: what ``q`` in callback data means."""
-    return _numbers(form)[question_id]
-
-
-# Forms are few and live as long as the catalog; the entry keeps its form, so an id cannot be
-# reused by another object while it is cached.
-_NUMBERS: dict[int, tuple[Form, dict[str, int]]] = {}
-
-
-def _numbers(form: Form) -> dict[str, int]:
-    cached = _NUMBERS.get(id(form))
-    if cached is not None and cached[0] is form:
-        return cached[1]
-    numbers = {q.id: i for i, q in enumerate(form.all_questions())}
-    _NUMBERS[id(form)] = (form, numbers)
-    return numbers
+Rows = list[list[Button]]
 
 
 def render(view: View, screen: Screen) -> list[Reply]:
@@ -111,8 +44,7 @@ def render(view: View, screen: Screen) -> list[Reply]:
 
 def render_question(view: View, screen: QuestionScreen) -> list[Reply]:
     rows = [*_answer_rows(view, screen), _navigation(view, screen)]
-    markup = InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])
-    replies = [Reply(question_text(view, screen), markup)]
+    replies = [Reply(question_text(view, screen), Keyboard.of(*rows))]
     if isinstance(screen.question, PhoneQuestion):
         replies.append(Reply(view.t("dialog-phone-keyboard"), _share_phone(view.t)))
     return replies
@@ -155,25 +87,25 @@ def _explanations(view: View, screen: QuestionScreen) -> list[str]:
     return lines
 
 
-def _answer_rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboardButton]]:
+def _answer_rows(view: View, screen: QuestionScreen) -> Rows:
     build = _ROWS.get(type(screen.question))
     return [] if build is None else build(view, screen)
 
 
-def _yes_no_rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboardButton]]:
+def _yes_no_rows(view: View, screen: QuestionScreen) -> Rows:
     question = screen.question
     yes = view.button(view.t("answer-yes"), Act.pick, question, "yes")
     return [[yes, view.button(view.t("answer-no"), Act.pick, question, "no")]]
 
 
 def _one_button(act: Act, label: str) -> RowsBuilder:
-    def rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboardButton]]:
+    def rows(view: View, screen: QuestionScreen) -> Rows:
         return [[view.button(view.t(label), act, screen.question)]]
 
     return rows
 
 
-def _single_choice_rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboardButton]]:
+def _single_choice_rows(view: View, screen: QuestionScreen) -> Rows:
     question = screen.question
     rows = [[view.button(o.label, Act.pick, question, o.value)] for o in screen.options]
     if isinstance(question, SingleChoiceQuestion) and question.other:
@@ -189,7 +121,7 @@ def current_selection(data: DialogData, screen: QuestionScreen) -> Selection:
     return Selection(pending.selection, pending.other)
 
 
-def _multiple_choice_rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboardButton]]:
+def _multiple_choice_rows(view: View, screen: QuestionScreen) -> Rows:
     question = screen.question
     ticked = set(current_selection(view.data, screen).values)
 
@@ -207,7 +139,7 @@ def _multiple_choice_rows(view: View, screen: QuestionScreen) -> list[list[Inlin
     return rows
 
 
-def _rating_rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboardButton]]:
+def _rating_rows(view: View, screen: QuestionScreen) -> Rows:
     question = screen.question
     assert isinstance(question, RatingQuestion)
     buttons = [
@@ -217,7 +149,7 @@ def _rating_rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboard
     return [buttons[i : i + 6] for i in range(0, len(buttons), 6)]
 
 
-def _school_rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboardButton]]:
+def _school_rows(view: View, screen: QuestionScreen) -> Rows:
     question = screen.question
     directory = view.directory
     if directory.municipality is None:
@@ -242,12 +174,12 @@ def _school_rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboard
     return [*rows, paging, [back]]
 
 
-def _calendar_rows(view: View, screen: QuestionScreen) -> list[list[InlineKeyboardButton]]:
+def _calendar_rows(view: View, screen: QuestionScreen) -> Rows:
     assert isinstance(screen.question, DateQuestion)
     return calendar_rows(view, screen.question)
 
 
-RowsBuilder = Callable[[View, QuestionScreen], list[list[InlineKeyboardButton]]]
+RowsBuilder = Callable[[View, QuestionScreen], Rows]
 _ROWS: dict[type[Question], RowsBuilder] = {
     SingleChoiceQuestion: _single_choice_rows,
     MultipleChoiceQuestion: _multiple_choice_rows,
@@ -269,7 +201,7 @@ def school_prompt(view: View) -> str:
     return view.t("dialog-school-municipality")
 
 
-def _navigation(view: View, screen: QuestionScreen) -> list[InlineKeyboardButton]:
+def _navigation(view: View, screen: QuestionScreen) -> list[Button]:
     t, question = view.t, screen.question
     row = []
     if not screen.is_first:
@@ -283,9 +215,8 @@ def _navigation(view: View, screen: QuestionScreen) -> list[InlineKeyboardButton
     return row
 
 
-def _share_phone(t: Translator) -> ReplyKeyboardMarkup:
-    button = KeyboardButton(text=t("dialog-button-share-phone"), request_contact=True)
-    return ReplyKeyboardMarkup(keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True)
+def _share_phone(t: Translator) -> ShareContact:
+    return ShareContact(t("dialog-button-share-phone"))
 
 
 # --- the review ---------------------------------------------------------------------------
@@ -322,26 +253,12 @@ def render_review(view: View, screen: ReviewScreen) -> list[Reply]:
         ]
     )
     texts = split_text(body)
-    markup = InlineKeyboardMarkup(inline_keyboard=rows)
+    markup = Keyboard.of(*rows)
     return [Reply(text) for text in texts[:-1]] + [Reply(texts[-1], markup)]
 
 
 def shorten(text: str, t: Translator, limit: int = REVIEW_ANSWER_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + t("dialog-truncated")
-
-
-def split_text(lines: list[str], limit: int = TEXT_LIMIT) -> list[str]:
-    """Lines joined into as few messages as Telegram's length limit allows."""
-    messages: list[str] = []
-    current = ""
-    for line in lines:
-        joined = f"{current}\n\n{line}" if current else line
-        if len(joined) > limit and current:
-            messages.append(current)
-            joined = line
-        current = joined
-    messages.append(current)
-    return messages
 
 
 def answer_summary(t: Translator, question: Question, value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.dto import SlotDTO
@@ -58,12 +59,19 @@ class SlotRepository:
         return None if row is None else SlotDTO(**row._mapping)
 
     async def book(self, slot_id: int, submission_id: int, after: datetime) -> bool:
-        """Take a free slot that has not begun; False when someone else was first."""
-        result = await self._connection.execute(
+        """Take a free slot that has not begun; False when someone else was first, or when
+        the request already holds another slot (two presses of one parent at once: the
+        unique ``submission_id`` refuses the second, inside a savepoint)."""
+        query = (
             update(Slot)
             .where(Slot.id == slot_id, Slot.submission_id.is_(None), Slot.starts_at > after)
             .values(submission_id=submission_id)
         )
+        try:
+            async with self._connection.begin_nested():
+                result = await self._connection.execute(query)
+        except IntegrityError:
+            return False
         return bool(result.rowcount)
 
     async def release(self, submission_id: int) -> None:

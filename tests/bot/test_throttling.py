@@ -65,7 +65,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def throttling(clock: FakeClock) -> ThrottlingMiddleware:
-    return ThrottlingMiddleware(rate=RATE, burst=BURST, i18n=t, clock=clock)
+    return ThrottlingMiddleware(rate=RATE, burst=BURST, t=t, clock=clock)
 
 
 @pytest.fixture
@@ -284,7 +284,7 @@ async def test_idle_buckets_are_forgotten(
 async def test_the_store_is_bounded_even_when_everyone_is_active_at_once(
     bot: MockedBot, clock: FakeClock
 ) -> None:
-    throttling = ThrottlingMiddleware(rate=RATE, burst=BURST, i18n=t, clock=clock, max_users=50)
+    throttling = ThrottlingMiddleware(rate=RATE, burst=BURST, t=t, clock=clock, max_users=50)
     dispatcher = Dispatcher()
     install_throttling(dispatcher, throttling)
     dispatcher.include_router(echo_router())
@@ -315,7 +315,7 @@ async def test_a_dropped_update_costs_nothing_downstream(bot: MockedBot, clock: 
         return await handler(event, data)
 
     dispatcher.update.outer_middleware(downstream)
-    install_throttling(dispatcher, ThrottlingMiddleware(RATE, BURST, i18n=t, clock=clock))
+    install_throttling(dispatcher, ThrottlingMiddleware(RATE, BURST, t=t, clock=clock))
     dispatcher.include_router(echo_router())
     for number in range(60):
         await send(dispatcher, bot, 7, f"m{number}")
@@ -326,7 +326,7 @@ async def test_a_dropped_update_costs_nothing_downstream(bot: MockedBot, clock: 
 
 def test_install_puts_throttling_before_the_fsm_and_after_aiogram_context() -> None:
     dispatcher = Dispatcher()
-    throttling = ThrottlingMiddleware(i18n=t)
+    throttling = ThrottlingMiddleware(t=t)
     install_throttling(dispatcher, throttling)
 
     kinds = [type(m) for m in dispatcher.update.outer_middleware]
@@ -337,7 +337,7 @@ def test_install_puts_throttling_before_the_fsm_and_after_aiogram_context() -> N
 @pytest.mark.parametrize(("rate", "burst"), [(0, 20), (-1, 20), (5, 0)])
 def test_impossible_limits_are_refused(rate: float, burst: int) -> None:
     with pytest.raises(ValueError, match="throttling needs"):
-        ThrottlingMiddleware(rate, burst, i18n=t)
+        ThrottlingMiddleware(rate, burst, t=t)
 
 
 def test_both_notices_exist_and_fit_telegram_limits() -> None:

@@ -138,10 +138,10 @@ async def test_a_failing_handler_apologises_and_logs_no_personal_data(
         await dispatcher.feed_update(bot, updates.message("/start", sender=sender))
 
     assert bot.session.last_text() == t("error-apology")
-    failure = [r for r in caplog.records if r.name == "handlers.errors"]
+    failure = [r for r in caplog.records if r.name == "handlers.telegram.errors"]
     assert len(failure) == 1
     assert "RuntimeError" in failure[0].getMessage()
-    assert "common.py" in failure[0].getMessage()  # where it failed is kept
+    assert "home/service.py" in failure[0].getMessage()  # where it failed is kept
     for record in caplog.records:
         text = record.getMessage() + (record.exc_text or "")
         assert "Иванова" not in text

@@ -15,7 +15,7 @@ from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
 from forms.vocabulary import Role
-from handlers.consultations import send_reminders
+from handlers.telegram.markup import BotMessenger
 from storage.database import Database
 from storage.erasure import erase_expired
 from storage.models import Case, Slot
@@ -226,10 +226,10 @@ async def test_the_parent_is_reminded_once_the_day_before(
     await add_slots(consultant, future(1, 0 if datetime.now(UTC).hour > 12 else 23))
     await request(parent)
     await parent.press(parent.last().buttons[0])
-    consultations = dispatcher["consultations"]
-    assert await send_reminders(bot, sqlite_db, consultations, hours=48) == 1
+    consultations = dispatcher["services"].consultations
+    assert await consultations.remind(BotMessenger(bot), hours=48) == 1
     assert parent.last().text.startswith("Напоминаем")
-    assert await send_reminders(bot, sqlite_db, consultations, hours=48) == 0
+    assert await consultations.remind(BotMessenger(bot), hours=48) == 0
 
 
 async def test_retention_counts_from_the_consultation_being_closed(
@@ -239,7 +239,7 @@ async def test_retention_counts_from_the_consultation_being_closed(
     await add_slots(consultant, future(2, 14))
     await request(parent)
     await parent.press(parent.last().buttons[0])
-    later, catalog = datetime.now(UTC) + timedelta(days=400), dispatcher["catalog"]
+    later, catalog = datetime.now(UTC) + timedelta(days=400), dispatcher["services"].catalog
     async with sqlite_db.transaction() as uow:
         assert await erase_expired(uow, catalog, later, "(удалено)") == 0  # still open
     await consultant.press(t("consult-button-held"))

@@ -351,7 +351,7 @@ async def test_a_draft_keeps_its_form_version_when_the_file_changes(
     await begin(chat)
     await chat.press(t("form-button-next"))
     old_question = chat.last()
-    catalog = dispatcher["catalog"]
+    catalog = dispatcher["services"].catalog
     first = catalog.current("survey")
     changed = first.form.model_copy(update={"title": "Анкета, новая редакция"})
     second = await catalog.register(changed)  # as if the file was edited and the bot restarted

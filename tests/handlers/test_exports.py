@@ -15,7 +15,7 @@ from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
 from handlers.clock import Clock
-from handlers.exports import ExportCallback, Span
+from handlers.exporting.service import ExportCallback, Span
 from storage.database import Database
 from tests import updates
 from tests.handlers.conversation import Conversation
@@ -45,14 +45,20 @@ async def data(sqlite_db: Database) -> Data:
     return await fill(sqlite_db)
 
 
+async def started(
+    settings: Settings, database: Database, bot: MockedBot, clock: Clock | None = None
+) -> Dispatcher:
+    dispatcher = create_dispatcher(settings, database, clock=clock)
+    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
+    await dispatcher["services"].catalog.register(survey())
+    return dispatcher
+
+
 @pytest.fixture
 async def dispatcher(
     settings: Settings, sqlite_db: Database, bot: MockedBot, data: Data
 ) -> Dispatcher:
-    dispatcher = create_dispatcher(settings, sqlite_db)
-    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
-    await dispatcher["catalog"].register(survey())
-    return dispatcher
+    return await started(settings, sqlite_db, bot)
 
 
 def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
@@ -74,7 +80,7 @@ async def exports_audited(database: Database) -> list[tuple[int | None, dict[str
 
 
 def survey_button(dispatcher: Dispatcher, span: Span | None = Span.all) -> str:
-    entry = dispatcher["catalog"].current("survey")
+    entry = dispatcher["services"].catalog.current("survey")
     return ExportCallback(v=entry.version_id, p=span).pack()
 
 
@@ -119,9 +125,10 @@ async def test_an_admin_chooses_a_register_and_a_period_and_gets_the_file(
 
 
 async def test_the_period_is_taken_in_the_configured_zone(
-    dispatcher: Dispatcher, bot: MockedBot, data: Data
+    settings: Settings, sqlite_db: Database, bot: MockedBot, data: Data
 ) -> None:
-    dispatcher["clock"] = Clock(MOSCOW, lambda: datetime(2026, 4, 15, 12, 0, tzinfo=UTC))
+    april = Clock(MOSCOW, lambda: datetime(2026, 4, 15, 12, 0, tzinfo=UTC))
+    dispatcher = await started(settings, sqlite_db, bot, april)
     admin = person(dispatcher, bot, ADMIN)
     book = await download(admin, SURVEY, "Этот учебный год")
     assert column(book, "№") == data.survey

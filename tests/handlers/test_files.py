@@ -22,7 +22,8 @@ from bot.jobs import Periodic
 from bot.settings import Settings
 from forms.i18n import translator
 from forms.values import format_date
-from handlers.files import FileSaver
+from handlers.telegram.downloads import BotDownloader
+from handlers.workflows.event.service import FileSaver
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.erasure import scrub_submission
@@ -65,11 +66,10 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture
-async def downloader(fake: FakeBotAPI) -> AsyncIterator[Bot]:
-    """The bot the saver downloads with: a real HTTP session against the fake server."""
+async def downloader(fake: FakeBotAPI) -> AsyncIterator[BotDownloader]:
+    """What the saver downloads with: a real bot's HTTP session against the fake server."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(fake.url))
-    bot = Bot(fake.token, session=session)
-    yield bot
+    yield BotDownloader(Bot(fake.token, session=session))
     await session.close()
 
 
@@ -83,8 +83,13 @@ class Clockwork:
         return self.value
 
 
+def catalog_of(dispatcher: Dispatcher) -> FormCatalog:
+    catalog: FormCatalog = dispatcher["services"].catalog
+    return catalog
+
+
 def saver_of(dispatcher: Dispatcher, now: Callable[[], datetime] | None = None) -> FileSaver:
-    saver: FileSaver = dispatcher["files"]
+    saver: FileSaver = dispatcher["services"].files
     if now is not None:
         saver.now = now
     return saver
@@ -151,7 +156,7 @@ async def test_a_sent_report_has_its_files_on_disk_within_seconds_then_erasure_d
     bot: MockedBot,
     sqlite_db: Database,
     fake: FakeBotAPI,
-    downloader: Bot,
+    downloader: BotDownloader,
     settings: Settings,
     tmp_path: Path,
 ) -> None:
@@ -162,7 +167,7 @@ async def test_a_sent_report_has_its_files_on_disk_within_seconds_then_erasure_d
     chat = Conversation(dispatcher, bot, updates.user(ORGANISER.id, ORGANISER.first_name))
     try:
         files = [("Явочный лист.pdf", b"%PDF-1.4 list"), ("../../etc/passwd", b"root:x:0:0")]
-        await fill_event_report(chat, fake, dispatcher["clock"].today(), files)
+        await fill_event_report(chat, fake, dispatcher["services"].clock.today(), files)
 
         async def saved() -> bool:
             _id, value = await materials(sqlite_db)
@@ -215,7 +220,7 @@ async def test_a_refused_download_is_retried_later_a_limited_number_of_times(
     *,
     sqlite_db: Database,
     fake: FakeBotAPI,
-    downloader: Bot,
+    downloader: BotDownloader,
     settings: Settings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -223,7 +228,7 @@ async def test_a_refused_download_is_retried_later_a_limited_number_of_times(
     saver = saver_of(dispatcher, clock)
     late = uploaded(fake, "Протокол Ивановой.pdf", b"protocol")
     gone = {"file_id": "BQACAgIAAxkBgone", "name": "Фото Ивановой.jpg", "size": 1, "kind": "photo"}
-    submission_id = await sent_report(sqlite_db, dispatcher["catalog"], [entry(late), gone])
+    submission_id = await sent_report(sqlite_db, catalog_of(dispatcher), [entry(late), gone])
 
     fake.fail_next("getFile")  # flood control for the first file: no fault of the file
     with caplog.at_level(logging.WARNING):
@@ -260,7 +265,7 @@ async def test_a_disk_problem_stops_the_run_and_counts_against_no_file(
 ) -> None:
     saver = saver_of(dispatcher)
     photo = uploaded(fake, "Фото.jpg", b"jpeg")
-    await sent_report(sqlite_db, dispatcher["catalog"], [entry(photo)])
+    await sent_report(sqlite_db, catalog_of(dispatcher), [entry(photo)])
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("", encoding="utf-8")
     saver.store = FileStore(blocked)
@@ -275,16 +280,16 @@ async def test_a_file_downloaded_while_its_answer_is_erased_is_not_kept(
     dispatcher: Dispatcher,
     sqlite_db: Database,
     fake: FakeBotAPI,
-    downloader: Bot,
+    downloader: BotDownloader,
     settings: Settings,
 ) -> None:
     saver = saver_of(dispatcher)
     photo = uploaded(fake, "Фото.jpg", b"jpeg")
-    submission_id = await sent_report(sqlite_db, dispatcher["catalog"], [entry(photo)])
+    submission_id = await sent_report(sqlite_db, catalog_of(dispatcher), [entry(photo)])
     arrived, release = fake.hold("getFile")
     running = asyncio.create_task(saver.run(downloader))
     await asyncio.wait_for(arrived.wait(), 5)
-    catalog: FormCatalog = dispatcher["catalog"]
+    catalog: FormCatalog = catalog_of(dispatcher)
     form = catalog.current("event_report")
     assert form is not None
     async with sqlite_db.transaction() as uow:  # the organiser's data is erased meanwhile
@@ -301,7 +306,7 @@ async def test_only_event_forms_and_kept_answers_are_looked_at(
 ) -> None:
     saver = saver_of(dispatcher)
     photo = uploaded(fake, "Фото.jpg", b"jpeg")
-    await sent_report(sqlite_db, dispatcher["catalog"], [entry(photo)])
+    await sent_report(sqlite_db, catalog_of(dispatcher), [entry(photo)])
     async with sqlite_db.transaction() as uow:
         await uow.connection.exec_driver_sql(
             "UPDATE submissions SET personal_erased_at = '2026-01-01 00:00:00'"

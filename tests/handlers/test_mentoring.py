@@ -21,9 +21,9 @@ from bot.settings import Settings
 from forms.i18n import translator
 from forms.vocabulary import SubmissionStatus
 from handlers.clock import Clock
-from handlers.workflows.mentoring import PairAct, PairCallback, limits_mentee, subject_key
-from handlers.workflows.pair_actions import PairDesk
-from handlers.workflows.pair_view import load_pair
+from handlers.telegram.markup import BotLinks
+from handlers.workflows.mentoring.screens import PairAct, PairCallback, limits_mentee, subject_key
+from handlers.workflows.mentoring.service import load_pair
 from storage.database import Database
 from storage.dto import CaseDTO
 from storage.models import AuditEntry, Submission
@@ -206,8 +206,8 @@ async def test_two_devices_at_the_same_moment_one_confirmation_wins(
     transactions run side by side): its conditional UPDATE finds it moved and changes nothing."""
     payload = await register(mentor)
     pair = (await case_of(sqlite_db, payload)).submission_id
-    catalog = dispatcher["catalog"]
-    desk = PairDesk(sqlite_db, catalog, t, dispatcher["clock"], bot)
+    services = dispatcher["services"]
+    catalog, desk = services.catalog, services.pairs.desk(BotLinks(bot))
     async with sqlite_db.read() as uow:
         read_early = await load_pair(uow, catalog, pair)
     assert read_early is not None

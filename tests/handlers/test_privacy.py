@@ -166,7 +166,7 @@ async def test_retention_erases_old_personal_answers_once(
     chat: Conversation, sqlite_db: Database, dispatcher: Dispatcher
 ) -> None:
     await send_survey_as_parent(chat)
-    catalog: FormCatalog = dispatcher["catalog"]
+    catalog: FormCatalog = dispatcher["services"].catalog
     async with sqlite_db.transaction() as uow:
         assert await erase_expired(uow, catalog, utcnow(), MARK) == 0  # too recent
         assert await erase_expired(uow, catalog, utcnow() + timedelta(days=31), MARK) == 1

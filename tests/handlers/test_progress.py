@@ -38,8 +38,7 @@ def make_settings(targets: Path = TARGETS) -> Settings:
 
 
 async def started(settings: Settings, database: Database, bot: MockedBot) -> Dispatcher:
-    dispatcher = create_dispatcher(settings, database)
-    dispatcher["clock"] = Clock(settings.zone, now_utc=lambda: NOW)
+    dispatcher = create_dispatcher(settings, database, clock=Clock(settings.zone, lambda: NOW))
     await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
     return dispatcher
 
@@ -64,7 +63,7 @@ async def towns(sqlite_db: Database) -> tuple[int, int]:
 async def sent_report(
     database: Database, dispatcher: Dispatcher, town: int, answers: dict[str, Any]
 ) -> None:
-    catalog: FormCatalog = dispatcher["catalog"]
+    catalog: FormCatalog = dispatcher["services"].catalog
     entry = catalog.current("event_report")
     assert entry is not None
     async with database.transaction() as uow:

@@ -21,8 +21,8 @@ from forms.targets import period_of
 from forms.targets import period_text as target_period_text
 from forms.vocabulary import CaseStatus, Role
 from handlers.access import Scope
-from handlers.exporter import ExportRefused, Period, Requester
-from handlers.summaries import Summarizer
+from handlers.exporting.registers import ExportRefused, Period, Requester
+from handlers.exporting.summary import Summarizer
 from storage.database import Database
 from storage.models import School
 from storage.repositories import UnitOfWork

@@ -13,7 +13,7 @@ from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
 from forms.vocabulary import Role
-from handlers.waves import WaveAct, WaveCallback
+from handlers.waves.service import WaveAct, WaveCallback
 from storage.database import Database
 from storage.models import AuditEntry, Submission, Wave
 from tests import updates

@@ -44,6 +44,8 @@ targets-error-no-form = Анкеты с id «{ $form }» нет среди ан�
 targets-error-no-question = В анкете «{ $form }» нет вопроса «{ $question }».
 targets-error-not-date = Вопрос «{ $question }» анкеты «{ $form }» — не дата. Нужен вопрос типа date.
 targets-error-not-number = Вопрос «{ $question }» анкеты «{ $form }» — не число. Нужен вопрос типа integer или decimal.
+targets-error-not-choice = Вопрос «{ $question }» анкеты «{ $form }» — не выбор из вариантов. Нужен вопрос типа single_choice или multiple_choice.
+targets-error-no-option = У вопроса «{ $question }» анкеты «{ $form }» нет варианта «{ $value }».
 
 ## The command line: school-bot targets check.
 cli-targets-ok = Ошибок нет. Показателей в файле: { $count }.

@@ -1,0 +1,64 @@
+"""What a screen of the dialog is drawn from: the form, the person's dialog data, today, and
+the directory on display; and the buttons it draws, each pinned to its submission."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from forms.i18n import Translator
+from forms.questions import Question
+from forms.schema import Form
+from handlers.dialog.callbacks import Act, AnswerCallback
+from handlers.dialog.data import DialogData
+from handlers.ui import Button
+from storage.dto import MunicipalityDTO, SchoolDTO
+
+
+@dataclass(frozen=True, slots=True)
+class Directory:
+    """What the school question shows: municipalities, or one municipality's schools."""
+
+    municipalities: Sequence[MunicipalityDTO] = ()
+    municipality: MunicipalityDTO | None = None
+    schools: Sequence[SchoolDTO] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """Everything a screen needs besides the engine's own screen."""
+
+    t: Translator
+    form: Form
+    data: DialogData
+    today: date
+    directory: Directory = Directory()
+
+    def button(
+        self, text: str, act: Act, question: Question | None = None, value: str = ""
+    ) -> Button:
+        # Built from trusted values, so pydantic's validation is skipped (model_construct);
+        # pack() still refuses data over Telegram's 64 bytes.
+        number = -1 if question is None else question_number(self.form, question.id)
+        data = AnswerCallback.model_construct(s=self.data.submission, q=number, a=act, v=value)
+        return Button(text, data.pack())
+
+
+def question_number(form: Form, question_id: str) -> int:
+    """The question's place in the form file: what ``q`` in callback data means."""
+    return _numbers(form)[question_id]
+
+
+# Forms are few and live as long as the catalog; the entry keeps its form, so an id cannot be
+# reused by another object while it is cached.
+_NUMBERS: dict[int, tuple[Form, dict[str, int]]] = {}
+
+
+def _numbers(form: Form) -> dict[str, int]:
+    cached = _NUMBERS.get(id(form))
+    if cached is not None and cached[0] is form:
+        return cached[1]
+    numbers = {q.id: i for i, q in enumerate(form.all_questions())}
+    _NUMBERS[id(form)] = (form, numbers)
+    return numbers

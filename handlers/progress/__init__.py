@@ -1,0 +1,1 @@
+"""/progress: each roadmap target with its current figure and what remains."""

@@ -1,0 +1,1 @@
+"""Coordinators' and administrators' tools: invitations, roles, the audit log."""

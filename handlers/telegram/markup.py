@@ -1,0 +1,112 @@
+"""Replies and notices of the services sent through aiogram, and the ports they use.
+
+``BotMessenger`` and ``BotLinks`` are the Telegram side of ``handlers.ui.Messenger`` and
+``handlers.ui.Links``; the composition root and the routers hand them to services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from contextlib import suppress
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiogram.utils.deep_linking import create_start_link
+
+from handlers.ui import Button, Keyboard, Markup, Notice, RemoveKeyboard, Reply, ShareContact
+
+logger = logging.getLogger(__name__)
+TelegramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def inline(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """aiogram's inline markup. The buttons were built from trusted values (callback data
+    already packed and checked), so pydantic's validation is skipped for them."""
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(b) for b in row] for row in keyboard.rows]
+    )
+
+
+def _button(button: Button) -> InlineKeyboardButton:
+    if button.url is not None:
+        return InlineKeyboardButton.model_construct(text=button.text, url=button.url)
+    return InlineKeyboardButton.model_construct(text=button.text, callback_data=button.data)
+
+
+def telegram_markup(markup: Markup) -> TelegramMarkup | None:
+    if isinstance(markup, Keyboard):
+        return inline(markup)
+    if isinstance(markup, ShareContact):
+        button = KeyboardButton(text=markup.text, request_contact=True)
+        return ReplyKeyboardMarkup(
+            keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
+        )
+    if isinstance(markup, RemoveKeyboard):
+        return ReplyKeyboardRemove()
+    return None
+
+
+async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
+    for reply in replies:
+        await bot.send_message(chat_id, reply.text, reply_markup=telegram_markup(reply.markup))
+
+
+async def answer(message: Message, replies: Sequence[Reply]) -> None:
+    for reply in replies:
+        await message.answer(reply.text, reply_markup=telegram_markup(reply.markup))
+
+
+async def edit(message: Message, reply: Reply) -> None:
+    """Change the pressed message. An edit that changes nothing (a double tap) is refused by
+    Telegram with "message is not modified": there is nothing to do then."""
+    keyboard = reply.markup if isinstance(reply.markup, Keyboard) else None
+    with suppress(TelegramBadRequest):
+        await message.edit_text(reply.text, reply_markup=inline(keyboard))
+
+
+async def drop_keyboard(message: Message) -> None:
+    """Remove the pressed message's buttons, keep its text."""
+    with suppress(TelegramBadRequest):
+        await message.edit_reply_markup(reply_markup=None)
+
+
+class BotMessenger:
+    """Notices sent one by one; someone who blocked the bot is skipped and logged."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def deliver(self, notices: Sequence[Notice]) -> int:
+        delivered = 0
+        for notice in notices:
+            try:
+                await self.bot.send_message(
+                    notice.chat_id, notice.text, reply_markup=inline(notice.markup)
+                )
+            except (TelegramForbiddenError, TelegramBadRequest) as error:
+                logger.warning(
+                    "notice to %s not delivered: %s", notice.chat_id, type(error).__name__
+                )
+                continue
+            delivered += 1
+        return delivered
+
+
+class BotLinks:
+    """Deep links with the bot's username (asked once with getMe, then cached by aiogram)."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def start_link(self, payload: str) -> str:
+        return await create_start_link(self.bot, payload)

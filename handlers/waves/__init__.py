@@ -1,0 +1,1 @@
+"""Monitoring waves of ``per_period`` forms (входной, промежуточный, итоговый мониторинг)."""

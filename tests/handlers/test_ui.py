@@ -1,0 +1,113 @@
+"""The reply model apart from Telegram: callback data packed as aiogram packs it, keyboards
+laid out as aiogram's builder lays them out, and the workflows' declarations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from enum import StrEnum
+
+import pytest
+from aiogram.filters.callback_data import CallbackData
+
+from bot.factory import create_services
+from bot.settings import Settings
+from bot.workflows import WORKFLOWS, declared
+from forms.loading import FormError, load_yaml_text
+from forms.vocabulary import WorkflowKind
+from handlers.ui import Button, Callback, Keyboard
+from storage.database import Database
+
+
+class Act(StrEnum):
+    pick = "p"
+    back = "b"
+
+
+class Ours(Callback, prefix="fa"):
+    s: int
+    a: Act
+    v: str = ""
+    p: Act | None = None
+
+
+class Theirs(CallbackData, prefix="fa"):
+    s: int
+    a: Act
+    v: str = ""
+    p: Act | None = None
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"s": 12, "a": Act.pick},
+        {"s": 1, "a": Act.back, "v": "2026-11", "p": Act.pick},
+        {"s": 0, "a": Act.pick, "v": "школа"},
+    ],
+)
+def test_callback_data_is_packed_and_read_as_aiogram_does(values: dict[str, object]) -> None:
+    """Buttons sent by releases that used aiogram's CallbackData keep working."""
+    packed = Ours(**values).pack()  # type: ignore[arg-type]
+    assert packed == Theirs(**values).pack()  # type: ignore[arg-type]
+    assert Ours.unpack(packed).model_dump() == Theirs.unpack(packed).model_dump()
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["", "fa", "fa:1:p:", "fa:x:p::", "fa:1:zz::", "fb:1:p::", "fa:1:p::::", None],
+)
+def test_forged_or_foreign_data_does_not_parse(forged: str | None) -> None:
+    assert Ours.parse(forged) is None
+
+
+def test_packing_refuses_what_telegram_would() -> None:
+    with pytest.raises(ValueError, match="64 bytes"):
+        Ours(s=1, a=Act.pick, v="я" * 40).pack()
+    with pytest.raises(ValueError, match="cannot be used"):
+        Ours(s=1, a=Act.pick, v="a:b").pack()
+
+
+def test_a_grid_lays_out_buttons_as_aiogram_adjust_does() -> None:
+    buttons = [Button(str(n), str(n)) for n in range(7)]
+    rows = Keyboard.grid(buttons, 1, 2, 2).rows
+    assert [len(row) for row in rows] == [1, 2, 2, 2]
+    assert [len(row) for row in Keyboard.grid(buttons[:3]).rows] == [1, 1, 1]
+    assert not Keyboard.of([], [])
+
+
+def test_every_workflow_is_registered_once_with_its_declaration(
+    settings: Settings, sqlite_db: Database
+) -> None:
+    services = create_services(settings, sqlite_db)
+    assert {spec.kind for spec in WORKFLOWS} == set(WorkflowKind)
+    for spec in WORKFLOWS:
+        assert services.workflows.needs()[spec.kind] == spec.reads
+    assert declared().needs() == services.workflows.needs()
+
+
+def test_a_form_without_the_questions_its_workflow_reads_is_refused() -> None:
+    text = """
+id: pairs
+title: Пары
+workflow: mentoring
+questions:
+  - {id: topic, type: text, label: Тема}
+"""
+    assert load_yaml_text(text).workflow is WorkflowKind.mentoring  # nothing asked to check
+    with pytest.raises(FormError) as refused:
+        load_yaml_text(text, "pairs.yaml", declared().needs())
+    [problem] = refused.value.problems
+    assert problem.message_id == "form-error-workflow-question"
+    assert problem.params == {"question": "subject"}
+    assert problem.place is not None and problem.place.line == 4
+
+
+def test_the_services_load_without_aiogram() -> None:
+    """The command line's export and every use case import no aiogram (5 s and 170 MB)."""
+    code = (
+        "import sys, bot.export_cli, bot.cli, handlers.container;"
+        " sys.exit(sorted(m for m in sys.modules if m.startswith('aiogram'))[:3] or 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
