@@ -159,7 +159,7 @@ def _message(
         return SIMPLE[kind], params
     if kind in LIMITS:
         return LIMITS[kind], {**params, "limit": str(_limit(context))}
-    if kind in ("union_tag_invalid", "literal_error"):
+    if kind in ("union_tag_invalid", "literal_error", "enum"):
         return _allowed(kind, context, params)
     if kind == "string_pattern_mismatch":
         return _pattern_message(field), params

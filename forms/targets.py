@@ -33,6 +33,7 @@ from forms.questions import (
     QuestionId,
 )
 from forms.schema import Form, FormId, Loc, StructureError, _value_problems
+from forms.vocabulary import CaseStatus
 from forms.yamlfile import line_of, parse_yaml, plain_params, yaml_place
 
 SHIPPED = Path(__file__).resolve().parent / "targets.yaml"
@@ -42,18 +43,7 @@ SCHOOL_YEAR_START_MONTH = 9
 
 PeriodKind = Literal["school_year", "calendar_year", "quarter", "month"]
 CaseKind = Literal["consultation", "mentoring"]
-CaseState = Literal[
-    "new",
-    "scheduled",
-    "held",
-    "cancelled",
-    "no_show",
-    "pending",
-    "active",
-    "completed",
-    "dissolved",
-]
-"""The statuses of ``storage.models.CaseStatus`` (a test keeps the two lists equal)."""
+"""The workflows that keep a case (``WorkflowKind``): an event report has none."""
 
 MeasureName = Literal[
     "consultations_held",
@@ -146,7 +136,7 @@ class ClosedCases(Model):
     in which they were closed."""
 
     case: CaseKind
-    status: CaseState
+    status: CaseStatus
 
 
 class ActiveCases(Model):
@@ -154,7 +144,7 @@ class ActiveCases(Model):
     ``where`` keeps only those whose response (of ``form``) meets the condition."""
 
     case: CaseKind
-    status: CaseState
+    status: CaseStatus
     form: FormId | None = None
     where: Condition | None = None
 

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from forms.personal import pseudonym_code
-from forms.vocabulary import CaseStatus, SubmissionStatus
+from forms.vocabulary import CaseStatus, SubmissionStatus, WorkflowKind
 from storage.models import Answer, AuditEntry, Case, FormVersion, Slot, Submission, User
 from storage.repositories.cases import CaseRepository
 from storage.scopes import within
@@ -32,7 +32,7 @@ from storage.scopes import within
 BATCH_SIZE = 2_000
 SENT = "submitted"
 """The status of a sent response that no workflow follows (no case)."""
-MENTORING = "mentoring"
+MENTORING = WorkflowKind.mentoring
 PAIR_CONFIRMED = "pair_confirmed"
 """The audit action that records when a mentee confirmed a pair (its ``pair`` detail)."""
 

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.targets import ActiveCases, ClosedCases, Figure, Measure, Period, Responses
-from forms.vocabulary import CaseStatus, SubmissionStatus
+from forms.vocabulary import SubmissionStatus
 from storage.models import Answer, Case, FormVersion, Submission
 from storage.scopes import within
 
@@ -61,7 +61,7 @@ class ProgressRepository:
             .join(Submission, Submission.id == Case.submission_id)
             .where(
                 Case.kind == measure.case,
-                Case.status == CaseStatus(measure.status),
+                Case.status == measure.status,
                 Case.closed_at >= start,
                 Case.closed_at < end,
                 _within(municipalities),
@@ -78,7 +78,7 @@ class ProgressRepository:
             .join(Submission, Submission.id == Case.submission_id)
             .where(
                 Case.kind == measure.case,
-                Case.status == CaseStatus(measure.status),
+                Case.status == measure.status,
                 _within(municipalities),
             )
         )

@@ -13,7 +13,6 @@ from forms.problems import problem_text
 from forms.schema import Form
 from forms.targets import (
     ActiveCases,
-    CaseState,
     ClosedCases,
     Period,
     Responses,
@@ -23,7 +22,6 @@ from forms.targets import (
     period_of,
     read_targets,
 )
-from forms.vocabulary import CaseStatus
 from tests.forms.helpers import t
 
 LIBRARY_FORMS = {form.id: form for form in map(load_form, sorted(LIBRARY.glob("*.yaml")))}
@@ -99,10 +97,6 @@ def test_the_shipped_file_holds_the_roadmap_targets_and_fits_the_built_in_forms(
     pairs = targets.measures.partner_school_pairs
     assert isinstance(pairs, ActiveCases)
     assert pairs.questions() == {"mentoring_form"}
-
-
-def test_case_statuses_in_the_file_are_those_of_the_database() -> None:
-    assert set(CaseState.__args__) == {status.value for status in CaseStatus}
 
 
 # --- problems -------------------------------------------------------------------------------

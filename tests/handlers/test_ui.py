@@ -100,7 +100,8 @@ questions:
     [problem] = refused.value.problems
     assert problem.message_id == "form-error-workflow-question"
     assert problem.params == {"question": "subject"}
-    assert problem.place is not None and problem.place.line == 4
+    assert problem.place is not None
+    assert problem.place.line == 4
 
 
 def test_the_services_load_without_aiogram() -> None:
@@ -109,5 +110,14 @@ def test_the_services_load_without_aiogram() -> None:
         "import sys, bot.export_cli, bot.cli, handlers.container;"
         " sys.exit(sorted(m for m in sys.modules if m.startswith('aiogram'))[:3] or 0)"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_unknown_workflow_is_refused_with_the_known_ones() -> None:
+    text = "id: x\ntitle: X\nworkflow: consult\nquestions:\n  - {id: a, type: text, label: A}\n"
+    with pytest.raises(FormError) as refused:
+        load_yaml_text(text)
+    [problem] = refused.value.problems
+    assert problem.message_id == "form-error-literal"
+    assert problem.params["expected"] == "«consultation», «mentoring», «event»"
