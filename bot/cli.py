@@ -40,7 +40,7 @@ def run() -> None:
     from bot.factory import create_application
     from bot.runners import run as run_app
 
-    settings = settings_or_exit()
+    settings = settings_or_exit(token=True)
     asyncio.run(run_app(create_application(settings)))
     click.echo(t("cli-stopped"), err=True)
 

@@ -106,7 +106,7 @@ def export(out: Path, **options: Any) -> None:
     problem = wanted.problem()
     if problem is not None:
         raise click.UsageError(t(problem))
-    settings = settings_or_exit()
+    settings = settings_or_exit(pseudonyms=not wanted.summary)
     work = _summary if wanted.summary else _register
     try:
         done = with_database(settings, lambda database: work(database, settings, wanted, out))

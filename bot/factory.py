@@ -74,7 +74,7 @@ def create_bot(settings: Settings) -> Bot:
         session = AiohttpSession(api=TelegramAPIServer.from_base(base))
     session.middleware(RetryAfterMiddleware())
     return Bot(
-        settings.bot_token.get_secret_value(),
+        settings.token(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )

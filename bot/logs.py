@@ -6,7 +6,8 @@ import logging
 import sys
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-PARAMETER_LOGGERS = ("aiosqlite", "sqlalchemy.engine", "asyncpg")
+DRIVER_LOGGERS = ("aiosqlite", "asyncpg")
+STATEMENTS = "sqlalchemy.engine"
 
 
 class RedactFilter(logging.Filter):
@@ -38,7 +39,11 @@ def setup_logging(level: str, secrets: list[str]) -> None:
 
 def quiet_loggers(level: str) -> None:
     """aiogram logs every handled update at INFO: noise at scale. The database drivers log
-    statement parameters (answers, phones) at DEBUG: never let them."""
-    logging.getLogger("aiogram.event").setLevel(max(logging.getLevelName(level), logging.WARNING))
-    for name in PARAMETER_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.getLevelName(level), logging.INFO))
+    statement parameters (answers, phones) at DEBUG: never let them. SQLAlchemy logs every
+    statement at INFO: only at LOG_LEVEL=DEBUG (its parameters are hidden by the engine)."""
+    number = logging.getLevelName(level)
+    logging.getLogger("aiogram.event").setLevel(max(number, logging.WARNING))
+    for name in DRIVER_LOGGERS:
+        logging.getLogger(name).setLevel(max(number, logging.INFO))
+    statements = logging.INFO if number <= logging.DEBUG else logging.WARNING
+    logging.getLogger(STATEMENTS).setLevel(statements)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 
@@ -18,15 +18,25 @@ T = TypeVar("T")
 t = translator()
 
 
-def settings_or_exit() -> Settings:
+def settings_or_exit(*, token: bool = False, pseudonyms: bool = False) -> Settings:
+    """The settings, checked once; ``token``: the command talks to Telegram; ``pseudonyms``:
+    it writes pseudonyms (PSEUDONYM_KEY, or the token it is derived from)."""
     try:
         settings = load_settings()
+        if token:
+            settings.token()
+        if pseudonyms:
+            settings.pseudonym_secret()
     except SettingsError as error:
-        click.echo(t("cli-settings-error", problems=str(error)), err=True)
-        click.echo(t("cli-settings-hint"), err=True)
-        raise SystemExit(2) from None
-    setup_logging(settings.log_level, [settings.bot_token.get_secret_value()])
+        settings_failed(error)
+    setup_logging(settings.log_level, settings.secrets())
     return settings
+
+
+def settings_failed(error: SettingsError) -> NoReturn:
+    click.echo(t("cli-settings-error", problems=str(error)), err=True)
+    click.echo(t("cli-settings-hint"), err=True)
+    raise SystemExit(2) from None
 
 
 def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:

@@ -16,9 +16,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails, PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 import forms
+from forms.i18n import translator
 from forms.targets import SHIPPED as TARGETS
 
 LIBRARY = Path(forms.__file__).resolve().parent / "library"
@@ -28,7 +30,12 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
 
 class SettingsError(Exception):
-    """Settings that cannot work; the message is one line meant for the operator."""
+    """Settings that cannot work; the message is one line in Russian meant for the operator."""
+
+
+def _refuse(message_id: str, **params: str) -> PydanticCustomError:
+    """A validation error whose type is the locale message that explains it."""
+    return PydanticCustomError(message_id, message_id, dict(params))
 
 
 class Settings(BaseSettings):
@@ -36,7 +43,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    bot_token: SecretStr = Field(description="Token from @BotFather")
+    bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather")
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     telegram_api_url: HttpUrl | None = None
@@ -65,30 +72,33 @@ class Settings(BaseSettings):
 
     @field_validator("bot_token")
     @classmethod
-    def _token_shape(cls, value: SecretStr) -> SecretStr:
-        if not TOKEN_PATTERN.match(value.get_secret_value()):
-            raise ValueError("does not look like a token from @BotFather (digits:secret)")
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not TOKEN_PATTERN.match(value.get_secret_value()):
+            raise _refuse("settings-token-shape")
         return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            return frozenset(int(part) for part in re.split(r"[,\s]+", value.strip()) if part)
-        return value
+        if not isinstance(value, str):
+            return value
+        parts = [part for part in re.split(r"[,\s]+", value.strip()) if part]
+        if not all(part.isdigit() for part in parts):
+            raise _refuse("settings-ids")
+        return frozenset(int(part) for part in parts)
 
     @field_validator("forms_dir")
     @classmethod
     def _folder_exists(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_dir():
-            raise ValueError(f"{value} is not a folder")
+            raise _refuse("settings-no-folder", path=str(value))
         return value
 
     @field_validator("targets_file")
     @classmethod
     def _file_exists(cls, value: Path) -> Path:
         if not value.is_file():
-            raise ValueError(f"{value} is not a file")
+            raise _refuse("settings-no-file", path=str(value))
         return value
 
     @field_validator("timezone")
@@ -96,8 +106,8 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _refuse("settings-timezone", value=value) from None
         return value
 
     @field_validator("webhook_secret")
@@ -107,13 +117,13 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(
             r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
         ):
-            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+            raise _refuse("settings-webhook-secret")
         return value
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url is not None and self.webhook_secret is None:
-            raise ValueError("WEBHOOK_URL needs WEBHOOK_SECRET (Telegram's secret token header)")
+            raise _refuse("settings-webhook-needs-secret")
         return self
 
     @property
@@ -128,13 +138,29 @@ class Settings(BaseSettings):
         """The built-in forms, then the coordinators' own folder (a later file wins by id)."""
         return [LIBRARY] if self.forms_dir is None else [LIBRARY, self.forms_dir]
 
+    def token(self) -> str:
+        """The bot token; only running the bot needs it (``SettingsError`` without it)."""
+        if self.bot_token is None:
+            raise SettingsError(_line("BOT_TOKEN", "settings-missing"))
+        return self.bot_token.get_secret_value()
+
     def pseudonym_secret(self) -> bytes:
         """The key of stable pseudonyms; by default derived from the token (set it explicitly
-        before rotating the token, or pseudonyms in new registers will differ)."""
+        before rotating the token, or pseudonyms in new registers will differ). Without
+        either, ``SettingsError``: only what writes pseudonyms needs it."""
         if self.pseudonym_key is not None:
             return self.pseudonym_key.get_secret_value().encode()
+        if self.bot_token is None:
+            raise SettingsError(_line("PSEUDONYM_KEY", "settings-no-pseudonym-key"))
         token = self.bot_token.get_secret_value().encode()
         return hashlib.sha256(b"school-bot pseudonyms:" + token).digest()
+
+    def secrets(self) -> list[str]:
+        """What the log filter removes from every line."""
+        return [value.get_secret_value() for value in self._secret_values() if value is not None]
+
+    def _secret_values(self) -> tuple[SecretStr | None, ...]:
+        return (self.bot_token, self.webhook_secret, self.pseudonym_key)
 
     def webhook_endpoint(self) -> str:
         """The full public address Telegram posts updates to."""
@@ -161,17 +187,54 @@ class TargetsSettings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment, or a SettingsError with one readable line."""
+    """Settings from the environment, or a SettingsError with one readable Russian line."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
-        raise SettingsError(_describe(error)) from None
+        raise SettingsError("; ".join(_problem(item) for item in error.errors())) from None
 
 
-def _describe(error: ValidationError) -> str:
-    problems = []
-    for item in error.errors():
-        name = ".".join(str(part) for part in item["loc"]).upper() or "settings"
-        reason = "is not set" if item["type"] == "missing" else item["msg"]
-        problems.append(f"{name} {reason}")
-    return "; ".join(problems)
+# pydantic's own error types → the locale message that says the same in Russian.
+BUILT_IN = {
+    "missing": "settings-missing",
+    "int_parsing": "settings-integer",
+    "int_type": "settings-integer",
+    "float_parsing": "settings-number",
+    "float_type": "settings-number",
+    "greater_than": "settings-greater-than",
+    "greater_than_equal": "settings-at-least",
+    "less_than": "settings-less-than",
+    "less_than_equal": "settings-at-most",
+    "literal_error": "settings-one-of",
+    "url_parsing": "settings-url",
+    "url_scheme": "settings-url",
+    "url_type": "settings-url",
+}
+
+
+def _problem(item: ErrorDetails) -> str:
+    name = ".".join(str(part) for part in item["loc"]).upper()
+    if not name:  # a check across variables: its message names them
+        return translator()(item["type"], **_params(item))
+    message_id = BUILT_IN.get(item["type"], item["type"])
+    if not translator().has(message_id):
+        message_id = "settings-invalid"
+    return _line(name, message_id, **_params(item))
+
+
+def _params(item: ErrorDetails) -> dict[str, str]:
+    """The error's context (limits, allowed values, a path) as message parameters; never
+    the value itself, which may be a secret."""
+    context = item.get("ctx") or {}
+    found = {key: str(value) for key, value in context.items()}
+    if "expected" in context:  # "'DEBUG', 'INFO' or 'ERROR'": the values, in Russian quotes
+        values = re.findall(r"'([^']*)'", str(context["expected"]))
+        found["expected"] = ", ".join(f"«{value}»" for value in values)
+    limit = next((context[key] for key in ("gt", "ge", "lt", "le") if key in context), None)
+    if limit is not None:
+        found["limit"] = str(limit)
+    return found
+
+
+def _line(name: str, message_id: str, **params: str) -> str:
+    return translator()("settings-problem", name=name, reason=translator()(message_id, **params))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,10 +32,16 @@ def cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProce
     )
 
 
-def test_a_missing_token_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_token_is_one_clear_line_for_what_needs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("BOT_TOKEN", raising=False)
-    with pytest.raises(SettingsError, match=r"^BOT_TOKEN is not set$"):
-        load_settings(_env_file=None)
+    settings = load_settings(_env_file=None)  # offline commands need no token
+    with pytest.raises(SettingsError, match=r"^BOT_TOKEN: не задано$"):
+        settings.token()
+    with pytest.raises(SettingsError, match=r"^PSEUDONYM_KEY: не задан ключ псевдонимов"):
+        settings.pseudonym_secret()
+    assert load_settings(_env_file=None, pseudonym_key="k").pseudonym_secret() == b"k"
 
 
 @pytest.mark.parametrize(
@@ -68,8 +75,25 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     ],
 )
 def test_bad_settings_name_the_variable(field: str, value: str, message: str) -> None:
-    with pytest.raises(SettingsError, match=message):
+    with pytest.raises(SettingsError, match=message) as caught:
         load_settings(_env_file=None, bot_token=TOKEN, **{field: value})
+    explained = str(caught.value).split(":", 1)[1]
+    assert re.search("[а-я]", explained), explained  # said in Russian…
+    for english in ("error", "Input", "should", "must", " or ", "is not"):
+        assert english not in explained  # …with no English mixed in
+
+
+def test_every_problem_is_listed_in_russian() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            _env_file=None, admin_ids="one, 2", timezone="Mars", webhook_port="0", log_level="LOUD"
+        )
+    assert str(caught.value) == (
+        "ADMIN_IDS: нужны числовые id Telegram через запятую или пробел; "
+        "TIMEZONE: неизвестный часовой пояс «Mars», например: Europe/Moscow; "
+        "LOG_LEVEL: допустимо одно из значений: «DEBUG», «INFO», «WARNING», «ERROR»; "
+        "WEBHOOK_PORT: нужно число не меньше 1"
+    )
 
 
 def test_the_token_never_reaches_the_log_output() -> None:
@@ -91,7 +115,21 @@ def test_run_without_a_token_prints_one_line_and_no_traceback(tmp_path: Path) ->
     result = cli("run", env={}, cwd=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[0] == "Не удалось прочитать настройки: BOT_TOKEN is not set"
+    assert result.stderr.splitlines()[0] == "Не удалось прочитать настройки: BOT_TOKEN: не задано"
+
+
+def test_offline_commands_need_no_token_and_print_no_sql(tmp_path: Path) -> None:
+    upgraded = cli("db", "upgrade", env={}, cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    output = upgraded.stdout + upgraded.stderr
+    assert "SELECT" not in output
+    assert "CREATE TABLE" not in output
+    assert len(output.splitlines()) < 12  # the migrations applied, one line each, and the result
+    schools = cli("schools", "import", "--sample", env={}, cwd=tmp_path)
+    assert schools.returncode == 0, schools.stderr
+    export = cli("export", "--form", "demo", "--out", "demo.xlsx", env={}, cwd=tmp_path)
+    assert export.returncode == 2  # pseudonyms need a key: said in one Russian line
+    assert export.stderr.splitlines()[0].startswith("Не удалось прочитать настройки: PSEUDONYM_KEY")
 
 
 def test_db_upgrade_creates_the_sqlite_file_and_reports_the_version(tmp_path: Path) -> None:

@@ -2,6 +2,25 @@
 
 cli-settings-error = Не удалось прочитать настройки: { $problems }
 cli-settings-hint = Проверьте переменные окружения или файл .env (образец — .env.example).
+settings-problem = { $name }: { $reason }
+settings-missing = не задано
+settings-no-pseudonym-key = не задан ключ псевдонимов. Задайте PSEUDONYM_KEY (или BOT_TOKEN, из которого он выводится)
+settings-token-shape = не похоже на токен от @BotFather (цифры, двоеточие и секрет)
+settings-ids = нужны числовые id Telegram через запятую или пробел
+settings-no-folder = папки «{ $path }» нет
+settings-no-file = файла «{ $path }» нет
+settings-timezone = неизвестный часовой пояс «{ $value }», например: Europe/Moscow
+settings-webhook-secret = нужно от 1 до 256 символов: латинские буквы, цифры, _ и -
+settings-webhook-needs-secret = WEBHOOK_URL: для режима webhook задайте и WEBHOOK_SECRET (секрет, который Telegram присылает в заголовке)
+settings-integer = нужно целое число
+settings-number = нужно число
+settings-greater-than = нужно число больше { $limit }
+settings-at-least = нужно число не меньше { $limit }
+settings-less-than = нужно число меньше { $limit }
+settings-at-most = нужно число не больше { $limit }
+settings-one-of = допустимо одно из значений: { $expected }
+settings-url = нужен адрес вида https://…
+settings-invalid = значение не подходит
 cli-db-upgraded = База данных обновлена до версии { $revision }.
 cli-db-downgraded = База данных возвращена к версии { $revision }.
 cli-db-current = Версия базы данных: { $revision }. Последняя версия: { $head }.
