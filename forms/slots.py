@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import load_workbook
-
 from forms.problems import Place, Problem
+from forms.tables import TableError, table_rows
 from forms.values import parse_date
 
 DATE_COLUMN, TIME_COLUMN = "дата", "время"
@@ -80,13 +77,8 @@ def _time(value: Any) -> time | None:
     return time(int(match.group(1)), int(match.group(2))) if match else None
 
 
-def _rows(path: Path) -> Iterator[list[Any]]:
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from csv.reader(handle)
-        return
-    book = load_workbook(path, read_only=True, data_only=True)
+def _rows(path: Path) -> list[list[Any]]:
     try:
-        yield from (list(values) for values in book.worksheets[0].iter_rows(values_only=True))
-    finally:
-        book.close()
+        return table_rows(path)
+    except TableError as error:
+        raise SlotsError(error.problems) from None

@@ -5,15 +5,13 @@ Pure: rows in, validated records or problems (with row numbers) out. Storage sav
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from forms.problems import Place, Problem
+from forms.tables import TableError, table_rows
 
 SAMPLE = Path(__file__).parent / "sample.csv"
 # The first name of each column is how it is shown; any of the names is recognised.
@@ -73,17 +71,12 @@ def read_directory(path: Path) -> list[SchoolRecord]:
 
 
 def _rows(path: Path) -> Iterator[list[str]]:
-    if path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from ([cell or "" for cell in row] for row in csv.reader(handle))
-        return
-    book = load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = book.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_text(value) for value in values]
-    finally:
-        book.close()
+        rows = table_rows(path)
+    except TableError as error:
+        raise DirectoryError(error.problems) from None
+    for values in rows:
+        yield [_text(value) for value in values]
 
 
 def _text(value: Any) -> str:

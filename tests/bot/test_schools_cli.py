@@ -112,3 +112,34 @@ def test_a_table_without_required_columns_is_refused(env: Path, tmp_path: Path) 
     result = CliRunner().invoke(main, ["schools", "import", str(table)])
     assert result.exit_code == 1
     assert "Нет столбца «Муниципалитет»" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("encoding", "separator"),
+    [("cp1251", ";"), ("utf-8-sig", ";"), ("utf-16", "\t"), ("utf-8", ",")],
+)
+def test_a_csv_as_excel_saves_it_in_russian_windows_is_read(
+    env: Path, tmp_path: Path, encoding: str, separator: str
+) -> None:
+    """Excel's «CSV» in a Russian Windows is Windows-1251 with «;»; «Unicode text» is UTF-16."""
+    rows = [
+        HEADER,
+        ["MO-9", "Район «Северный»", "OO-91", "Школа № 1 имени Ёлкина", "Школа № 1", "да", "", ""],
+    ]
+    table = tmp_path / "школы.csv"
+    table.write_bytes("\r\n".join(separator.join(row) for row in rows).encode(encoding))
+    done = CliRunner().invoke(main, ["schools", "import", str(table)])
+    assert done.exit_code == 0, done.output
+    assert schools(env) == [("OO-91", "Район «Северный»", 1, 0)]
+
+
+def test_a_file_that_is_no_table_is_refused_in_russian(env: Path, tmp_path: Path) -> None:
+    old = tmp_path / "школы.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 an old Excel file")
+    damaged = tmp_path / "школы.xlsx"
+    damaged.write_bytes(b"not a zip at all")
+    for path, message in ((old, "Старый формат .xls"), (damaged, "Не удалось открыть файл Excel")):
+        done = CliRunner().invoke(main, ["schools", "import", str(path)])
+        assert done.exit_code == 1
+        assert message in done.output
+        assert "Traceback" not in done.output

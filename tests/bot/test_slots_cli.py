@@ -91,3 +91,15 @@ def test_only_a_consultant_gets_times(env: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "не консультант" in result.output
     assert slots(env) == []
+
+
+def test_a_russian_windows_csv_is_read_without_a_token(
+    env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("BOT_TOKEN")  # an offline command
+    day = NEXT_WEEK.strftime("%d.%m.%Y")
+    path = tmp_path / "время.csv"
+    path.write_bytes(f"Дата;Время\r\n{day};15:00\r\n{day};16:30\r\n".encode("cp1251"))
+    done = CliRunner().invoke(main, ["slots", "import", str(path), "--consultant", str(CONSULTANT)])
+    assert done.exit_code == 0, done.output
+    assert "добавлено 2, уже было 0" in done.output
