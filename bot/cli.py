@@ -13,9 +13,8 @@ from bot.runtime import settings_or_exit, t, with_database
 from bot.settings import TargetsSettings
 from bot.workflows import declared
 from forms.directory import SAMPLE, DirectoryError, SchoolRecord, read_directory
-from forms.loading import FormError, check_paths, form_files, load_form
+from forms.loading import FormError, check_paths, form_files, readable_forms
 from forms.problems import Problem, problem_text
-from forms.schema import Form
 from forms.slots import SlotsError, read_slots
 from forms.targets import TargetsError, load_targets
 from forms.vocabulary import Role
@@ -125,7 +124,8 @@ def targets_check(file: Path | None) -> None:
     (the built-in ones and FORMS_DIR) and list every problem with its line."""
     located = TargetsSettings()
     problems: list[Problem] = []
-    forms = _readable_forms(located.form_folders(), problems)
+    form_files(located.form_folders(), problems)  # a folder that is not there
+    forms = readable_forms(located.form_folders(), declared().needs())
     try:
         targets = load_targets(file or located.targets_file, forms)
     except TargetsError as error:
@@ -136,18 +136,6 @@ def targets_check(file: Path | None) -> None:
         click.echo(t("cli-targets-problems", count=len(problems)), err=True)
         raise SystemExit(1)
     click.echo(t("cli-targets-ok", count=len(targets.targets)))
-
-
-def _readable_forms(folders: list[Path], problems: list[Problem]) -> dict[str, Form]:
-    """The forms the bot would load (broken files are for ``forms check``; skipped here)."""
-    forms: dict[str, Form] = {}
-    for path in form_files(folders, problems):
-        try:
-            form = load_form(path, declared().needs())
-        except FormError:
-            continue
-        forms[form.id] = form
-    return forms
 
 
 @main.group("schools")

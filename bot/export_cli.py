@@ -22,6 +22,7 @@ import click
 from bot.runtime import settings_or_exit, t, with_database
 from bot.settings import Settings
 from bot.workflows import declared
+from forms.loading import readable_forms
 from handlers.exporting.registers import Exported, Exporter, ExportRefused, Order, Period, Requester
 from handlers.exporting.summary import Summarizer
 from storage import migrate
@@ -143,7 +144,14 @@ async def _summary(database: Database, settings: Settings, wanted: Wanted, out: 
     await migrate.upgrade(database)
     async with database.read() as uow:
         municipalities = await _municipalities(uow, wanted.municipality_codes)
-    summarizer = Summarizer(database, t, settings.zone, settings.targets_file)
+    needs = declared().needs()
+    summarizer = Summarizer(
+        database,
+        t,
+        settings.zone,
+        settings.targets_file,
+        form_files=lambda: readable_forms(settings.form_folders(), needs),
+    )
     period = Period(wanted.first, wanted.last)
     with _finished(out) as part:
         return await summarizer.summary(period, _requester(), part, municipalities)

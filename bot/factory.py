@@ -111,7 +111,14 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
     exporter = Exporter(
         database, t, clock.zone, settings.pseudonym_secret(), workflows, now=clock.now_utc
     )
-    summarizer = Summarizer(database, t, clock.zone, settings.targets_file, now=clock.now_utc)
+    summarizer = Summarizer(
+        database,
+        t,
+        clock.zone,
+        settings.targets_file,
+        form_files=lambda: {entry.form.id: entry.form for entry in catalog.all()},
+        now=clock.now_utc,
+    )
     return Services(
         t=t,
         clock=clock,

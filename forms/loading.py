@@ -17,7 +17,15 @@ from forms.schema import NEEDS, Form, WorkflowNeeds
 from forms.xlsform import load_xlsform
 from forms.yamlfile import form_to_yaml, line_of, parse_yaml, plain_params, yaml_place
 
-__all__ = ["FormError", "check_paths", "form_files", "form_to_yaml", "load_form", "load_yaml_text"]
+__all__ = [
+    "FormError",
+    "check_paths",
+    "form_files",
+    "form_to_yaml",
+    "load_form",
+    "load_yaml_text",
+    "readable_forms",
+]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 FORM_SUFFIXES = (*YAML_SUFFIXES, ".xlsx")
@@ -80,6 +88,21 @@ def check_paths(paths: Iterable[str | Path], needs: WorkflowNeeds | None = None)
             problems.append(Problem("form-error-duplicate-form-id", params, place=Place(str(file))))
         owners.setdefault(form.id, file)
     return problems
+
+
+def readable_forms(
+    paths: Iterable[str | Path], needs: WorkflowNeeds | None = None
+) -> dict[str, Form]:
+    """The forms the bot would load from these files, by id (a later file wins); broken
+    files are left out (``check_paths`` reports them)."""
+    forms: dict[str, Form] = {}
+    for path in form_files(paths, []):
+        try:
+            form = load_form(path, needs)
+        except FormError:
+            continue
+        forms[form.id] = form
+    return forms
 
 
 def form_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Path]:

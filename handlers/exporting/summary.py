@@ -13,7 +13,7 @@ Labels come from each form's newest version. Like the exporter, this module impo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -58,6 +58,10 @@ class Summarizer:
     t: Translator
     zone: ZoneInfo
     targets_file: Path
+    form_files: Callable[[], Mapping[str, Form]] = dict
+    """The forms of the form files, as the bot loads them: the targets file is checked against
+    them and the stored definitions, as ``school-bot targets check`` and /progress check it
+    (a database the bot never ran on has no stored definitions yet)."""
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     async def summary(
@@ -88,9 +92,9 @@ class Summarizer:
         async with self.db.read() as uow:
             reader = SummaryReader(uow.connection)
             forms = _forms(await reader.newest_definitions())
-            found = self._read_targets(forms)
+            found = self._read_targets({**self.form_files(), **forms})
             targets = await self._targets(uow, found, period, municipalities)
-            facts = _Facts(self._sources(found, forms), forms, self.t, self.zone)
+            facts = _Facts(_sources(found), forms, self.t, self.zone)
             difficulties = await facts.difficulties(reader, within)
             consultations = await facts.consultations(reader, within)
             pairs = await facts.pairs(reader, within)
@@ -111,19 +115,11 @@ class Summarizer:
         counted = len(difficulties.responses) + len(consultations) + len(pairs) + len(events)
         return data, counted
 
-    def _read_targets(self, forms: dict[str, Form]) -> Targets:
+    def _read_targets(self, forms: Mapping[str, Form]) -> Targets:
         try:
             return load_targets(self.targets_file, forms)
         except TargetsError:
             raise ExportRefused("summary-targets-broken") from None
-
-    def _sources(self, targets: Targets, forms: dict[str, Form]) -> SummarySources:
-        """The file's ``summary:``, or the shipped file's when a copy has none."""
-        if targets.summary is not None:
-            return targets.summary
-        shipped = load_targets(SHIPPED, forms).summary
-        assert shipped is not None  # the shipped file has it (a test keeps it so)
-        return shipped
 
     async def _targets(
         self,
@@ -163,6 +159,15 @@ class Summarizer:
                 filters={key: value for key, value in filters.items() if value is not None},
                 responses=responses,
             )
+
+
+def _sources(targets: Targets) -> SummarySources:
+    """The file's ``summary:``, or the shipped file's when a copy has none."""
+    if targets.summary is not None:
+        return targets.summary
+    shipped = load_targets(SHIPPED).summary
+    assert shipped is not None  # the shipped file has it (tests read it)
+    return shipped
 
 
 def _forms(definitions: dict[str, dict[str, Any]]) -> dict[str, Form]:

@@ -150,3 +150,18 @@ def test_a_register_or_the_summary_not_both(
     result = run(*arguments, "--out", str(tmp_path / "x.xlsx"))
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_the_summary_of_a_database_the_bot_never_ran_on_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No form is stored yet: the targets file is checked against the form files, as
+    `school-bot targets check` checks it, not refused as broken."""
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    out = tmp_path / "summary.xlsx"
+    result = run("--summary", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"Сводка сохранена в {out}, учтено ответов: 0."
+    assert "Показатели" in workbook(out.read_bytes()).sheetnames
