@@ -100,13 +100,16 @@ class Opening:
             return Opened(alert=opened)
         return Opened(submission_id=opened, intro=_intro(form, t))
 
-    async def agree(self, profile: TelegramProfile) -> None:
-        """The person agreed to the current consent text: its version and time are kept."""
+    async def agree(self, profile: TelegramProfile) -> bool:
+        """The person agreed to the current consent text: its version and time are kept.
+        False when it was given already (a double tap): nothing is written twice."""
         version = consent().version
         async with self.db.transaction() as uow:
             await uow.users.save_profile(profile)
-            await uow.users.record_consent(profile.id, version)
+            if not await uow.users.record_consent(profile.id, version):
+                return False
             await uow.audit.record(profile.id, "consent_given", version=version)
+        return True
 
     def title(self, form_id: str) -> str | None:
         entry = self.catalog.current(form_id)

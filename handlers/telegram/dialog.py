@@ -187,8 +187,10 @@ async def on_consent(
         await query.answer()
         await query.message.edit_text(t("consent-declined", title=title))
         return
-    await services.opening.agree(profile_of(query.from_user))
-    await query.message.edit_reply_markup(reply_markup=None)
+    if not await services.opening.agree(profile_of(query.from_user)):
+        await query.answer(t("consent-already"))  # a second tap: the form is open already
+        return
+    await drop_keyboard(query.message)
     await query.message.answer(t("consent-given"))
     await open_form(query, callback_data.form, state=state, services=services, bot=bot)
 

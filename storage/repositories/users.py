@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.vocabulary import Role
@@ -33,12 +33,15 @@ class UserRepository:
         row = (await self._connection.execute(query)).first()
         return None if row is None else UserDTO(**row._mapping)
 
-    async def record_consent(self, user_id: int, version: str) -> None:
-        await self._connection.execute(
+    async def record_consent(self, user_id: int, version: str) -> bool:
+        """The consent to ``version``; False when it was given already (a second tap)."""
+        given = or_(User.consent_version.is_(None), User.consent_version != version)
+        result = await self._connection.execute(
             update(User)
-            .where(User.id == user_id)
+            .where(User.id == user_id, given)
             .values(consent_version=version, consent_at=utcnow())
         )
+        return bool(result.rowcount)
 
     async def erase_profile(self, user_id: int, pseudonym: str) -> None:
         """Name and username replaced by a pseudonym; the person can still use the bot."""

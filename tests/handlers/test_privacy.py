@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.methods import SendDocument
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import EditMessageReplyMarkup, SendDocument
 from sqlalchemy import func, select
 
 from bot.factory import create_dispatcher
@@ -106,6 +107,25 @@ async def test_declining_consent_stores_nothing_and_agreeing_starts_the_form(
     await chat.send("/start")
     await chat.press(t("menu-button-continue", title=DEMO))
     assert chat.last().text != consent().text  # asked once per version
+
+
+async def test_a_double_tap_on_consent_records_it_once_and_says_nothing_went_wrong(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    await open_form(chat, DEMO)
+    consent_message = chat.last_with(t("consent-button-yes"))
+    await chat.press(t("consent-button-yes"), consent_message)
+    first_question = chat.last().text
+    # Telegram refuses to remove buttons that are gone already: "message is not modified".
+    refusal = TelegramBadRequest(EditMessageReplyMarkup(), "message is not modified")
+    chat.bot.session.fail_next(EditMessageReplyMarkup, refusal)
+    answer = await chat.press(t("consent-button-yes"), consent_message)
+    assert answer == t("consent-already")
+    assert t("error-apology") not in chat.texts()
+    assert chat.last().text == first_question  # the form is not opened twice
+    async with sqlite_db.read() as uow:
+        actions = [entry.action for entry in await uow.audit.entries()]
+    assert actions == ["consent_given"]
 
 
 async def test_mydata_shows_and_sends_what_is_kept(chat: Conversation, sqlite_db: Database) -> None:
