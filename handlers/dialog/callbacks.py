@@ -24,6 +24,7 @@ class Act(StrEnum):
     day = "y"  # calendar: v = YYYY-MM-DD
     edit = "e"  # review: q = the question's number in the form
     submit = "u"
+    contact = "a"  # phone: another person's contact card was sent; v = "y" (keep it) or "n"
 
 
 class AnswerCallback(Callback, prefix="fa"):

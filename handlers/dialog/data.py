@@ -22,6 +22,7 @@ class DialogData(BaseModel):
     other: str | None = None
     files: tuple[dict[str, Any], ...] = ()
     municipality: int | None = None
+    contact: str | None = None  # another person's phone, until the person says it is theirs
     page: int = 0
     month: str | None = None
 

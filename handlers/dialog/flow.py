@@ -13,11 +13,13 @@ from datetime import date
 from typing import Any
 
 from forms import engine
+from forms.display import format_answer
 from forms.engine import QuestionScreen, ReviewScreen
 from forms.i18n import Translator
 from forms.inputs import (
     Accepted,
     ChoiceInput,
+    ContactInput,
     RawAnswer,
     Rejected,
     SchoolInput,
@@ -56,7 +58,7 @@ from handlers.dialog.render import (
     review_lines,
 )
 from handlers.dialog.view import Directory, View, question_number
-from handlers.ui import Keyboard, Links, Notice, RemoveKeyboard, Reply, split_text
+from handlers.ui import Keyboard, Links, Notice, RemoveKeyboard, Reply, quote, split_text
 from handlers.workflows import Sent, Workflows
 from storage.catalog import FormCatalog
 from storage.database import Database
@@ -193,6 +195,8 @@ class Dialog:
             return self._file(ctx, question, raw)
         if isinstance(question, SchoolQuestion):
             return self._say(expected(question))
+        if isinstance(question, PhoneQuestion) and isinstance(raw, ContactInput) and not raw.is_own:
+            return self._foreign_contact(ctx, screen, raw)
         return await self._check_and_save(uow, ctx, screen, raw)
 
     def _say(self, rejected: Rejected) -> Outcome:
@@ -217,6 +221,21 @@ class Dialog:
         done = self._view(ctx).button(self.t("form-button-done"), Act.done, question)
         text = self.t("dialog-files-received", count=len(result))
         return Outcome(replies=(Reply(text, Keyboard.of([done])),), data=ctx.data)
+
+    def _foreign_contact(self, ctx: Context, screen: QuestionScreen, raw: ContactInput) -> Outcome:
+        """A contact card that is not the sender's own: asked before it is kept."""
+        outcome = validate(screen.question, raw, today=self.today)
+        if isinstance(outcome, Rejected):
+            return self._say(outcome)
+        ctx.data = ctx.data.pending(screen.question.id, contact=outcome.value)
+        view, question = self._view(ctx), screen.question
+        phone = quote(format_answer(question, outcome.value, self.t))
+        keyboard = Keyboard.of(
+            [view.button(self.t("dialog-button-contact-yes"), Act.contact, question, "y")],
+            [view.button(self.t("dialog-button-contact-no"), Act.contact, question, "n")],
+        )
+        text = self.t("dialog-contact-not-own", phone=phone)
+        return Outcome(replies=(Reply(text, keyboard),), data=ctx.data)
 
     # --- saving an answer -------------------------------------------------------------------
 
@@ -444,6 +463,20 @@ class Dialog:
             return Outcome(alert=self.t("dialog-stale"))
         return await self._check_and_save(uow, ctx, screen, TextInput(format_date(day)))
 
+    async def _contact(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
+    ) -> Outcome:
+        """Whether the other person's phone is to be kept: yes saves it, no asks again."""
+        pending = ctx.data.of(screen.question.id).contact
+        if pending is None or value not in ("y", "n"):
+            return Outcome(alert=self.t("dialog-stale"))
+        if value == "y":
+            outcome = await self._save(uow, ctx, screen, pending)
+            return replace(outcome, edit=Reply(self.t("dialog-contact-kept")))
+        ctx.data = ctx.data.moved(ctx.data.cursor)
+        replies = (Reply(self.t("dialog-contact-send-own")), *await self._render(uow, ctx))
+        return Outcome(replies=replies, data=ctx.data, drop_keyboard=True)
+
     async def _next(
         self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, _v: str
     ) -> Outcome:
@@ -470,4 +503,5 @@ _QUESTION_ACTS: dict[Act, QuestionAct] = {
     Act.month: Dialog._month,
     Act.day: Dialog._day,
     Act.next: Dialog._next,
+    Act.contact: Dialog._contact,
 }

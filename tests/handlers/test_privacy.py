@@ -11,6 +11,7 @@ import pytest
 from aiogram import Dispatcher
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import EditMessageReplyMarkup, SendDocument
+from aiogram.types import Contact
 from sqlalchemy import func, select
 
 from bot.factory import create_dispatcher
@@ -69,6 +70,36 @@ async def send_survey_as_parent(chat: Conversation) -> None:
     await chat.send("+7 916 123-45-67")
     await chat.press(t("form-button-done"))  # no files
     await chat.press(t("dialog-button-submit"))
+
+
+async def test_another_persons_contact_is_kept_only_when_the_person_says_so(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    await open_form(chat, SURVEY)
+    await chat.press(t("form-button-next"))
+    await chat.press("Я родитель")
+    await chat.press(t("answer-no"))
+    await chat.press(t("form-button-skip"))  # date
+    await chat.send("Мария Иванова")
+    someone = Contact(phone_number="79031112233", first_name="Пётр", user_id=5005)
+    await chat.feed(updates.message(None, sender=chat.user, contact=someone))
+    asked = chat.last()
+    assert asked.text == t("dialog-contact-not-own", phone="+7 903 111-22-33")
+    await chat.press(t("dialog-button-contact-no"), asked)
+    assert t("dialog-contact-send-own") in chat.texts()
+    assert "Телефон для связи" in chat.screen()[-2].text  # asked again
+    async with sqlite_db.read() as uow:
+        assert "phone" not in await uow.submissions.answers(1)
+
+    card = Contact(phone_number="+79031112233", first_name="Пётр")  # no Telegram account
+    await chat.feed(updates.message(None, sender=chat.user, contact=card))
+    await chat.press(t("dialog-button-contact-yes"), chat.last())
+    async with sqlite_db.read() as uow:
+        assert (await uow.submissions.answers(1))["phone"] == "+79031112233"
+    assert "Приложите файлы" in chat.last().text  # the next question
+
+    await chat.press(t("dialog-button-contact-yes"), asked)  # the old question: nothing happens
+    assert chat.callback_answer() == t("dialog-stale")
 
 
 async def count_submissions(database: Database) -> int:

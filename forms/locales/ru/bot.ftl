@@ -86,6 +86,11 @@ draft-discarded = Черновик анкеты удалён.
 draft-kept = Хорошо, ответы остались. Продолжить можно из главного меню: /start.
 
 ## The questionnaire dialog.
+dialog-contact-not-own = Это контакт другого человека: { $phone }. Записать этот номер как номер для связи с вами?
+dialog-button-contact-yes = Да, записать этот номер
+dialog-button-contact-no = Нет, отправлю свой номер
+dialog-contact-kept = Записали номер из контакта.
+dialog-contact-send-own = Хорошо. Отправьте свой номер кнопкой «📱 Отправить мой номер» или напишите его.
 dialog-section = <i>{ $title }</i>
 dialog-current-answer = Сейчас: <b>{ $answer }</b>
 dialog-rating-scale = { $min } — { $min_label }, { $max } — { $max_label }.
