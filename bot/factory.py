@@ -126,7 +126,7 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         access=access,
         home=Home(database, access, t),
         opening=Opening(database, catalog, access, t, clock),
-        dialogs=Dialogs(database, catalog, t, clock, workflows),
+        dialogs=Dialogs(database, catalog, t, clock, workflows, access),
         consultations=Consultations(database, access, asking),
         pairs=Pairs(database, catalog, t, clock),
         files=saver,
@@ -157,6 +157,7 @@ def create_dispatcher(
 
     async def load_forms() -> None:
         await load_form_files(services, settings)
+        await warn_without_schools(database)
 
     dispatcher.startup.register(load_forms)
     return dispatcher
@@ -169,6 +170,17 @@ async def load_form_files(services: Services, settings: Settings) -> None:
     for error in await services.catalog.load(settings.form_folders(), needs):
         problems = "\n".join(problem_text(problem, services.t) for problem in error.problems)
         logger.error("form file refused:\n%s", problems)
+
+
+async def warn_without_schools(database: Database) -> None:
+    """School questions cannot be answered before the directory is loaded: say so at start."""
+    async with database.read() as uow:
+        if await uow.schools.municipalities():
+            return
+    logger.warning(
+        "the school directory is empty: school questions cannot be answered until it is "
+        "loaded with 'school-bot schools import FILE' (or '--sample' to try the bot)"
+    )
 
 
 def create_application(settings: Settings) -> Application:

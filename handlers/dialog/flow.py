@@ -46,7 +46,8 @@ from forms.validation import (
     validate,
 )
 from forms.values import format_date
-from forms.vocabulary import SubmissionStatus
+from forms.vocabulary import Role, SubmissionStatus
+from handlers.access import Access
 from handlers.clock import Clock
 from handlers.dialog.callbacks import Act, AnswerCallback
 from handlers.dialog.data import DialogData
@@ -56,6 +57,7 @@ from handlers.dialog.render import (
     question_text,
     render,
     review_lines,
+    school_empty,
 )
 from handlers.dialog.view import Directory, View, question_number
 from handlers.ui import Keyboard, Links, Notice, RemoveKeyboard, Reply, quote, split_text
@@ -99,6 +101,7 @@ class Dialogs:
     t: Translator
     clock: Clock
     workflows: Workflows = field(default_factory=Workflows)
+    access: Access | None = None  # whether the person is an admin (told how to load schools)
 
     def of(self, user_id: int, links: Links | None = None) -> Dialog:
         """``links`` names deep links in what a workflow says after a send."""
@@ -110,7 +113,7 @@ class Dialog:
 
     def __init__(self, dialogs: Dialogs, today: date, user_id: int, links: Links | None) -> None:
         self.db, self.catalog, self.t = dialogs.db, dialogs.catalog, dialogs.t
-        self.workflows = dialogs.workflows
+        self.workflows, self.access = dialogs.workflows, dialogs.access
         self.today, self.user_id, self.links = today, user_id, links
 
     # --- entry points -----------------------------------------------------------------
@@ -166,7 +169,9 @@ class Dialog:
 
     async def _directory(self, uow: UnitOfWork, data: DialogData) -> Directory:
         if data.municipality is None:
-            return Directory(municipalities=await uow.schools.municipalities())
+            municipalities = await uow.schools.municipalities()
+            admin = not municipalities and await self._is_admin()
+            return Directory(municipalities=municipalities, admin=admin)
         municipality = await uow.schools.municipality(data.municipality)
         if municipality is None:
             return Directory(municipalities=await uow.schools.municipalities())
@@ -187,17 +192,27 @@ class Dialog:
         if isinstance(screen, ReviewScreen):
             return Outcome(replies=(Reply(self.t("dialog-use-review")),))
         question = screen.question
-        if raw is None:
-            return self._say(expected(question))
+        if raw is None or isinstance(question, SchoolQuestion):
+            return await self._expected(uow, question)
         if isinstance(question, MultipleChoiceQuestion) and isinstance(raw, TextInput):
             return await self._typed_other(uow, ctx, question, raw.text)
         if isinstance(question, FileQuestion):
             return self._file(ctx, question, raw)
-        if isinstance(question, SchoolQuestion):
-            return self._say(expected(question))
         if isinstance(question, PhoneQuestion) and isinstance(raw, ContactInput) and not raw.is_own:
             return self._foreign_contact(ctx, screen, raw)
         return await self._check_and_save(uow, ctx, screen, raw)
+
+    async def _expected(self, uow: UnitOfWork, question: Question) -> Outcome:
+        """What the question takes; for a school question with no directory yet, why there
+        are no buttons and what to do."""
+        if isinstance(question, SchoolQuestion) and not await uow.schools.municipalities():
+            admin = await self._is_admin()
+            return Outcome(replies=(Reply(school_empty(self.t, admin=admin)),))
+        return self._say(expected(question))
+
+    async def _is_admin(self) -> bool:
+        access = self.access
+        return access is not None and (await access.scope(self.user_id)).role is Role.admin
 
     def _say(self, rejected: Rejected) -> Outcome:
         return Outcome(replies=(Reply(self._problem(rejected)),))

@@ -197,8 +197,13 @@ def school_prompt(view: View) -> str:
     if directory.municipality is not None:
         return view.t("dialog-school-pick", municipality=quote(directory.municipality.name))
     if not directory.municipalities:
-        return view.t("dialog-school-empty")
+        return school_empty(view.t, admin=directory.admin)
     return view.t("dialog-school-municipality")
+
+
+def school_empty(t: Translator, *, admin: bool) -> str:
+    """No directory yet: nobody can pick a school. An admin is told how to load it."""
+    return t("dialog-school-empty-admin" if admin else "dialog-school-empty")
 
 
 def _navigation(view: View, screen: QuestionScreen) -> list[Button]:

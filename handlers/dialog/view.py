@@ -23,6 +23,7 @@ class Directory:
     municipalities: Sequence[MunicipalityDTO] = ()
     municipality: MunicipalityDTO | None = None
     schools: Sequence[SchoolDTO] = ()
+    admin: bool = False  # the person may load an empty directory: told the command
 
 
 @dataclass(frozen=True, slots=True)

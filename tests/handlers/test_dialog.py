@@ -3,6 +3,7 @@ going back, editing from the review, bad input, stale buttons, a restart, double
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -387,3 +388,56 @@ async def test_an_answer_to_a_form_already_sent_elsewhere_is_refused_once(
     assert await answers_of(sqlite_db, 1) == before
     await chat.send("Учитель")  # the conversation is over: no longer taken as an answer
     assert chat.last().text == t("unknown-message")
+
+
+async def test_a_fresh_install_explains_the_empty_directory_and_the_demo_can_be_finished(
+    settings: Settings, bot: MockedBot, sqlite_db: Database
+) -> None:
+    """The README's two commands give an empty school directory: a school question says so
+    (an admin is told the command), and the demo form still reaches «Отправить»."""
+    with_admin = settings.model_copy(update={"admin_ids": frozenset({9001})})
+    dispatcher = await started(with_admin, sqlite_db, bot)
+    for person, message_id in (
+        (updates.user(1001, "Анна"), "dialog-school-empty"),
+        (updates.user(9001, "Админ"), "dialog-school-empty-admin"),
+    ):
+        chat = Conversation(dispatcher, bot, person)
+        await chat.send("/start")
+        await chat.press(t("menu-button-forms"))
+        await chat.press("Пробная анкета")
+        await chat.press(t("consent-button-yes"))
+        await chat.press(t("form-button-next"))
+        await chat.press("Руководитель или заместитель руководителя школы")
+        school = chat.last()
+        assert t(message_id) in school.text
+        assert school.buttons == [
+            t("form-button-back"),
+            t("form-button-skip"),
+            t("dialog-button-leave"),
+        ]
+        await chat.send("МБОУ СОШ № 5")
+        assert chat.last().text == t(message_id)  # not «выберите кнопками» with no buttons
+        await chat.press(t("form-button-skip"), school)
+        for _ in range(5):  # date, topics, name, phone, e-mail: all optional
+            await chat.press(t("form-button-skip"))
+        await chat.press(t("form-button-done"))  # no files
+        await chat.press(t("form-button-next"))  # the closing note
+        await chat.press(t("dialog-button-submit"))
+        assert chat.last().text.startswith(
+            t("dialog-submitted", title="Пробная анкета", number=0)[:20]
+        )
+    assert await submissions(sqlite_db) == [(1, "submitted"), (2, "submitted")]
+
+
+async def test_start_up_warns_while_the_directory_is_empty(
+    settings: Settings, bot: MockedBot, sqlite_db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.factory"):
+        await started(settings, sqlite_db, bot)
+    assert "school directory is empty" in caplog.text
+    caplog.clear()
+    async with sqlite_db.transaction() as uow:
+        await uow.schools.save_municipality("MO-1", "Городской округ Энск")
+    with caplog.at_level(logging.WARNING, logger="bot.factory"):
+        await started(settings, sqlite_db, bot)
+    assert "school directory" not in caplog.text
