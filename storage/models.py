@@ -149,6 +149,17 @@ class Wave(Base):
     response per person per wave, which they may correct until the wave closes."""
 
     __tablename__ = "waves"
+    __table_args__ = (
+        # One stage of a form open at a time: its closing (by hand, or when it ran out and
+        # the next one opens) sets closed_at.
+        Index(
+            "uq_waves_one_open",
+            "form_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     form_id: Mapped[str] = mapped_column(String(64), index=True)

@@ -114,6 +114,22 @@ def redis_url() -> str:
     return TEST_REDIS_URL
 
 
+DRILL_REPORT: list[str] = []
+
+
+@pytest.fixture
+def drill_report() -> list[str]:
+    """Lines a drill reports (its counts); printed at the end of the run."""
+    return DRILL_REPORT
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if DRILL_REPORT:
+        terminalreporter.section("drills")
+        for line in DRILL_REPORT:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(  # type: ignore[call-arg]

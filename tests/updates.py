@@ -18,6 +18,8 @@ from aiogram.types import (
     User,
 )
 
+from storage.repositories.users import TelegramProfile
+
 _update_ids = itertools.count(1)
 _message_ids = itertools.count(1)
 
@@ -94,3 +96,8 @@ def callback(
         id=str(next(_update_ids)), from_user=sender, chat_instance="ci", data=data, message=origin
     )
     return Update(update_id=next(_update_ids), callback_query=query)
+
+
+def profile(user_id: int, first_name: str = "Имя") -> TelegramProfile:
+    """What storage keeps of a person the test did not introduce through an update."""
+    return TelegramProfile(id=user_id, first_name=first_name)

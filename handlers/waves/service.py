@@ -122,7 +122,10 @@ class Waves:
                 closes_on=kind.closes_on(today),
                 created_by=scope.user_id,
             )
-            await uow.audit.record(scope.user_id, "wave_opened", form=data.f, wave=wave.id)
+            if wave is not None:
+                await uow.audit.record(scope.user_id, "wave_opened", form=data.f, wave=wave.id)
+        if wave is None:  # another coordinator opened one at this very moment
+            return await self._already_open(data.f)
         text = t(
             "waves-opened",
             wave=quote(wave.title),
@@ -130,6 +133,11 @@ class Waves:
             date=format_date(wave.closes_on),
         )
         return Pressed(edit=Reply(text))
+
+    async def _already_open(self, form_id: str) -> Pressed:
+        async with self.db.read() as uow:
+            current = await uow.waves.current(form_id, self.clock.today())
+        return Pressed(alert=self.t("waves-already-open", wave=current.title if current else ""))
 
     async def _ask_close(self, wave_id: int) -> Pressed:
         async with self.db.read() as uow:

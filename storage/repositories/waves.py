@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.vocabulary import SubmissionStatus
@@ -28,8 +29,16 @@ class WaveRepository:
         opens_on: date,
         closes_on: date,
         created_by: int,
-    ) -> WaveDTO:
-        result = await self._connection.execute(
+    ) -> WaveDTO | None:
+        """A new stage from ``opens_on``; None when one is open already (someone else opened
+        one at the same moment: the unique index of open stages refuses the second). Stages
+        that ran out before ``opens_on`` are closed first."""
+        await self._connection.execute(
+            update(Wave)
+            .where(Wave.form_id == form_id, Wave.closed_at.is_(None), Wave.closes_on < opens_on)
+            .values(closed_at=utcnow())
+        )
+        query = (
             insert(Wave)
             .values(
                 form_id=form_id,
@@ -42,9 +51,12 @@ class WaveRepository:
             )
             .returning(Wave.id)
         )
-        wave = await self.get(result.scalar_one())
-        assert wave is not None
-        return wave
+        try:
+            async with self._connection.begin_nested():
+                result = await self._connection.execute(query)
+        except IntegrityError:
+            return None
+        return await self.get(result.scalar_one())
 
     async def get(self, wave_id: int) -> WaveDTO | None:
         row = (await self._connection.execute(_COLUMNS.where(Wave.id == wave_id))).first()
