@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
@@ -20,7 +19,8 @@ from aiogram.types import BotCommand
 from bot.jobs import Periodic, retention_job
 from bot.middlewares import InFlightTracker, RetryAfterMiddleware
 from bot.settings import Settings
-from bot.throttling import ThrottlingMiddleware, install_throttling
+from bot.throttling import ThrottlingMiddleware, install_early
+from bot.updates import SkipUnreadable, TolerantSession
 from bot.workflows import WORKFLOWS
 from forms.i18n import Translator, translator
 from forms.problems import problem_text
@@ -68,10 +68,10 @@ class Application:
 
 
 def create_bot(settings: Settings) -> Bot:
-    session = AiohttpSession()
+    session = TolerantSession()
     if settings.telegram_api_url is not None:
         base = str(settings.telegram_api_url).rstrip("/")
-        session = AiohttpSession(api=TelegramAPIServer.from_base(base))
+        session = TolerantSession(api=TelegramAPIServer.from_base(base))
     session.middleware(RetryAfterMiddleware())
     return Bot(
         settings.token(),
@@ -152,7 +152,8 @@ def create_dispatcher(
     dispatcher["services"] = services
     dispatcher.update.outer_middleware(tracker or InFlightTracker())
     throttling = ThrottlingMiddleware(settings.throttle_rate, settings.throttle_burst, t=services.t)
-    install_throttling(dispatcher, throttling)  # ahead of the FSM: a flood costs nothing more
+    # Ahead of the FSM: an unreadable update or a flood costs nothing more.
+    install_early(dispatcher, SkipUnreadable(), throttling)
     dispatcher.include_router(setup_routers())
 
     async def load_forms() -> None:

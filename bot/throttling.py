@@ -185,15 +185,22 @@ def _context(event: TelegramObject, data: dict[str, Any]) -> EventContext | None
 
 
 def install_throttling(dispatcher: Dispatcher, throttling: ThrottlingMiddleware) -> None:
-    """Registers ``throttling`` as the first outer middleware of ``dispatcher.update`` after
+    """Registers ``throttling`` among the first outer middlewares (``install_early``): a
+    dropped update costs nothing downstream."""
+    install_early(dispatcher, throttling)
+
+
+def install_early(dispatcher: Dispatcher, *middlewares: BaseMiddleware) -> None:
+    """Registers ``middlewares`` as the first outer middlewares of ``dispatcher.update`` after
     aiogram's error and user-context ones, and so before the FSM middleware that
     ``Dispatcher()`` registers itself (it reads the state and takes a per-user lock for each
-    update) and before every middleware registered so far. A dropped update then costs
-    nothing downstream. ``outer_middleware(throttling)`` alone would put it last."""
+    update) and before every middleware registered so far. ``outer_middleware(m)`` alone
+    would put it last."""
     outer = dispatcher.update.outer_middleware
     later = [m for m in outer if not isinstance(m, ErrorsMiddleware | UserContextMiddleware)]
     for middleware in later:
         outer.unregister(middleware)
-    outer.register(throttling)
+    for middleware in middlewares:
+        outer.register(middleware)
     for middleware in later:
         outer.register(middleware)

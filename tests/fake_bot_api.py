@@ -992,6 +992,19 @@ class FakeBotAPI:
             ]
         return self._post(user, chat, content)
 
+    def send_unreadable(self, user: FakeUser, text: str) -> JSON:
+        """An update the Bot API could send but aiogram cannot read (a field of a newer API
+        in a shape it does not know): here a message whose ``date`` is not a timestamp."""
+        state = self._state_for(user)
+        message: JSON = {
+            "message_id": state.take_message_id(),
+            "from": user.to_json(),
+            "chat": state.chat,
+            "date": {"unexpected": "shape"},
+            "text": text,
+        }
+        return self._queue_update("message", message)
+
     def send_contact(
         self,
         user: FakeUser,
