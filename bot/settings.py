@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     reminder_check_minutes: int = Field(default=10, ge=1, le=24 * 60)
     throttle_rate: float = Field(default=5.0, gt=0)
     throttle_burst: int = Field(default=20, ge=1)
+    retyped_after_seconds: float = Field(default=3.0, ge=0)
 
     @field_validator("bot_token")
     @classmethod

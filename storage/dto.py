@@ -51,6 +51,22 @@ class SubmissionDTO:
 
 
 @dataclass(frozen=True, slots=True)
+class TypedAnswer:
+    """The latest answer that came as a message: which question, which message, when saved."""
+
+    question_id: str
+    message_id: int
+    answered_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSubmission:
+    submission: SubmissionDTO
+    answers: dict[str, Any]
+    last_typed: TypedAnswer | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class DraftDTO:
     """An unfinished questionnaire, for «Продолжить»."""
 

@@ -221,6 +221,8 @@ class Answer(Base):
     question_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSON)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The Telegram message of a typed answer (None for a button): see the dialog's retyping.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Case(Base):

@@ -6,7 +6,6 @@ itself (a sent message comes back as a Message), so handler tests only state wha
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -26,6 +25,8 @@ from aiogram.methods import (
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, User
 
+from tests import updates
+
 TOKEN = "42:TESTtokenTESTtokenTESTtokenTESTtoken00"
 BOT_USER = User(id=42, is_bot=True, first_name="Бот анкет", username="school_test_bot")
 M = TypeVar("M", bound=TelegramMethod[Any])
@@ -37,11 +38,13 @@ class RecordingSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.results: list[tuple[TelegramMethod[Any], Any]] = []
         self._failures: list[tuple[type[TelegramMethod[Any]], Exception]] = []
-        self._message_ids = itertools.count(1000)
 
     def fail_next(self, method: type[TelegramMethod[Any]], error: Exception) -> None:
         """The next call of ``method`` raises ``error`` instead of succeeding."""
         self._failures.append((method, error))
+
+    def clear_failures(self) -> None:
+        self._failures.clear()
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
@@ -72,7 +75,7 @@ class RecordingSession(BaseSession):
     def _message(self, chat_id: int | str, **fields: Any) -> Message:
         chat = Chat(id=int(chat_id), type="private" if int(chat_id) > 0 else "group")
         return Message(
-            message_id=next(self._message_ids),
+            message_id=updates.next_message_id(),
             date=datetime.now(UTC),
             chat=chat,
             from_user=BOT_USER,

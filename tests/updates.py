@@ -24,6 +24,12 @@ _update_ids = itertools.count(1)
 _message_ids = itertools.count(1)
 
 
+def next_message_id() -> int:
+    """Message ids in turn, the person's and the bot's alike, as Telegram numbers a chat's
+    messages: an answer the bot replied to has a bot message after it."""
+    return next(_message_ids)
+
+
 def user(user_id: int = 1001, first_name: str = "Анна", **fields: Any) -> User:
     return User(id=user_id, is_bot=False, first_name=first_name, language_code="ru", **fields)
 
@@ -37,7 +43,12 @@ def group_chat(chat_id: int = -100500) -> Chat:
 
 
 def message(
-    text: str | None = None, *, sender: User | None = None, chat: Chat | None = None, **fields: Any
+    text: str | None = None,
+    *,
+    sender: User | None = None,
+    chat: Chat | None = None,
+    date: datetime | None = None,
+    **fields: Any,
 ) -> Update:
     sender = sender or user()
     entities = None
@@ -45,7 +56,7 @@ def message(
         entities = [MessageEntity(type="bot_command", offset=0, length=len(text.split()[0]))]
     msg = Message(
         message_id=next(_message_ids),
-        date=datetime.now(UTC),
+        date=date or datetime.now(UTC),
         chat=chat or private_chat(sender.id),
         from_user=sender,
         text=text,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from forms import engine
@@ -58,13 +58,14 @@ from handlers.dialog.render import (
     render,
     review_lines,
     school_empty,
+    shorten,
 )
 from handlers.dialog.view import Directory, View, question_number
 from handlers.ui import Keyboard, Links, Notice, RemoveKeyboard, Reply, quote, split_text
 from handlers.workflows import Sent, Workflows
 from storage.catalog import FormCatalog
 from storage.database import Database
-from storage.dto import SubmissionDTO
+from storage.dto import SubmissionDTO, TypedAnswer
 from storage.repositories import UnitOfWork
 
 
@@ -80,6 +81,14 @@ class Outcome:
     committed: tuple[Callable[[], None], ...] = ()  # called after the transaction commits
 
 
+@dataclass(frozen=True, slots=True)
+class Typed:
+    """The Telegram message an answer came in: its number in the chat and when it was sent."""
+
+    message_id: int
+    sent_at: datetime
+
+
 @dataclass(slots=True)
 class Context:
     submission: SubmissionDTO
@@ -87,6 +96,8 @@ class Context:
     answers: dict[str, Any]
     data: DialogData
     directory: Directory = field(default_factory=Directory)
+    last_typed: TypedAnswer | None = None
+    message: Typed | None = None
 
     def screen(self) -> engine.Screen:
         return engine.screen(self.form, self.answers, self.data.cursor)
@@ -102,6 +113,9 @@ class Dialogs:
     clock: Clock
     workflows: Workflows = field(default_factory=Workflows)
     access: Access | None = None  # whether the person is an admin (told how to load schools)
+    retyped_after: timedelta = timedelta(seconds=3)
+    """A message right after a typed answer and this long after it was saved, with no reply
+    of the bot in between, is that answer typed again: the reply never came."""
 
     def of(self, user_id: int, links: Links | None = None) -> Dialog:
         """``links`` names deep links in what a workflow says after a send."""
@@ -114,6 +128,7 @@ class Dialog:
     def __init__(self, dialogs: Dialogs, today: date, user_id: int, links: Links | None) -> None:
         self.db, self.catalog, self.t = dialogs.db, dialogs.catalog, dialogs.t
         self.workflows, self.access = dialogs.workflows, dialogs.access
+        self.retyped_after = dialogs.retyped_after
         self.today, self.user_id, self.links = today, user_id, links
 
     # --- entry points -----------------------------------------------------------------
@@ -122,9 +137,19 @@ class Dialog:
         """The current screen, e.g. after starting or resuming a form."""
         return await self._run(data, self._show)
 
-    async def typed(self, data: DialogData, raw: RawAnswer | None) -> Outcome:
-        """A message: text, a contact, a file, or something no question takes (None)."""
-        return await self._run(data, lambda uow, ctx: self._typed(uow, ctx, raw))
+    async def typed(
+        self, data: DialogData, raw: RawAnswer | None, message: Typed | None = None
+    ) -> Outcome:
+        """A message: text, a contact, a file, or something no question takes (None).
+        ``message``: which Telegram message it was, and when it was sent."""
+
+        async def step(uow: UnitOfWork, ctx: Context) -> Outcome:
+            ctx.message = message
+            if self._retyped(ctx):
+                return await self._already_saved(uow, ctx)
+            return await self._typed(uow, ctx, raw)
+
+        return await self._run(data, step)
 
     async def pressed(self, data: DialogData, button: AnswerCallback) -> Outcome:
         if button.s != data.submission:
@@ -147,8 +172,8 @@ class Dialog:
 
     async def _load(self, uow: UnitOfWork, data: DialogData) -> Context | Outcome:
         loaded = await uow.submissions.load(data.submission)
-        submission, answers = loaded if loaded is not None else (None, {})
-        if submission is None or submission.respondent_id != self.user_id:
+        submission = loaded.submission if loaded is not None else None
+        if loaded is None or submission is None or submission.respondent_id != self.user_id:
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
         if submission.status is SubmissionStatus.submitted:
             # One message, whether it came from a typed answer or a press.
@@ -156,7 +181,33 @@ class Dialog:
         form = await self.catalog.version(submission.form_version_id, uow)
         if form is None:
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
-        return Context(submission, form, answers, data)
+        return Context(submission, form, loaded.answers, data, last_typed=loaded.last_typed)
+
+    def _retyped(self, ctx: Context) -> bool:
+        """The message came right after the latest typed answer (no message of the bot in
+        between: Telegram numbers a chat's messages in turn) and seconds later: the person
+        typed it again because the bot stopped between saving that answer and replying."""
+        last, message = ctx.last_typed, ctx.message
+        if last is None or message is None or message.message_id != last.message_id + 1:
+            return False
+        if message.sent_at - last.answered_at < self.retyped_after:
+            return False  # two messages sent together: the second answers the next question
+        screen = ctx.screen()
+        on_another = isinstance(screen, ReviewScreen) or screen.question.id != last.question_id
+        return on_another and last.question_id in ctx.answers
+
+    async def _already_saved(self, uow: UnitOfWork, ctx: Context) -> Outcome:
+        """What was saved, and the question the person is at, asked again."""
+        assert ctx.last_typed is not None
+        question = ctx.form.question(ctx.last_typed.question_id)
+        assert question is not None
+        value = ctx.answers[question.id]
+        said = self.t(
+            "dialog-answer-was-saved",
+            label=quote(question.label),
+            answer=quote(shorten(format_answer(question, value, self.t), self.t)),
+        )
+        return Outcome(replies=(Reply(said), *await self._render(uow, ctx)))
 
     def _view(self, ctx: Context) -> View:
         return View(self.t, ctx.form, ctx.data, self.today, ctx.directory)
@@ -269,7 +320,10 @@ class Dialog:
         """``screen`` is the question being answered, as the engine showed it."""
         question = screen.question
         exists = question.id in ctx.answers
-        await uow.submissions.save_answer(ctx.submission.id, question.id, value, exists=exists)
+        message_id = ctx.message.message_id if ctx.message is not None else None
+        await uow.submissions.save_answer(
+            ctx.submission.id, question.id, value, exists=exists, message_id=message_id
+        )
         return await self._moved(uow, ctx, question, value, screen)
 
     async def _moved(

@@ -22,7 +22,7 @@ from handlers.dialog.callbacks import (
     StartForm,
 )
 from handlers.dialog.data import DialogData
-from handlers.dialog.flow import Outcome
+from handlers.dialog.flow import Outcome, Typed
 from handlers.home.screens import MenuAction, MenuCallback
 from handlers.telegram.filters import NotCommand, Pressed
 from handlers.telegram.markup import BotLinks, BotMessenger, answer, drop_keyboard, edit, send
@@ -56,7 +56,8 @@ async def on_message(message: Message, state: FSMContext, services: Services, bo
         return
     data = DialogData.model_validate(await state.get_data())
     dialog = services.dialogs.of(message.from_user.id, BotLinks(bot))
-    outcome = await dialog.typed(data, raw_answer(message))
+    typed = Typed(message.message_id, message.date)
+    outcome = await dialog.typed(data, raw_answer(message), typed)
     await apply(outcome, state, bot, message.chat.id)
 
 

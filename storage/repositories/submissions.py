@@ -10,11 +10,12 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.vocabulary import SubmissionStatus
-from storage.dto import DraftDTO, SubmissionDTO
+from storage.dto import DraftDTO, LoadedSubmission, SubmissionDTO, TypedAnswer
 from storage.models import Answer, Case, FormVersion, Submission
 from storage.types import utcnow
 
 _COLUMNS = select(Submission.__table__)
+_ANSWER_LABELS = frozenset({"_q", "_v", "_m", "_at"})
 
 
 class SubmissionRepository:
@@ -27,19 +28,29 @@ class SubmissionRepository:
         ).first()
         return None if row is None else SubmissionDTO(**row._mapping)
 
-    async def load(self, submission_id: int) -> tuple[SubmissionDTO, dict[str, Any]] | None:
-        """The submission and its answers in one query (the hot path of every answer)."""
+    async def load(self, submission_id: int) -> LoadedSubmission | None:
+        """The submission, its answers and its latest typed answer in one query (the hot path
+        of every answer)."""
         query = (
-            select(Submission.__table__, Answer.question_id.label("_q"), Answer.value.label("_v"))
+            select(
+                Submission.__table__,
+                Answer.question_id.label("_q"),
+                Answer.value.label("_v"),
+                Answer.message_id.label("_m"),
+                Answer.answered_at.label("_at"),
+            )
             .outerjoin(Answer, Answer.submission_id == Submission.id)
             .where(Submission.id == submission_id)
         )
         rows = (await self._connection.execute(query)).all()
         if not rows:
             return None
-        fields = {k: v for k, v in rows[0]._mapping.items() if k not in ("_q", "_v")}
+        fields = {k: v for k, v in rows[0]._mapping.items() if k not in _ANSWER_LABELS}
         answers = {row._q: row._v for row in rows if row._q is not None}
-        return SubmissionDTO(**fields), answers
+        typed = [row for row in rows if row._m is not None]
+        last = max(typed, key=lambda row: (row._at, row._m), default=None)
+        last_typed = None if last is None else TypedAnswer(last._q, last._m, last._at)
+        return LoadedSubmission(SubmissionDTO(**fields), answers, last_typed)
 
     async def draft_of(self, form_version_id: int, respondent_id: int) -> SubmissionDTO | None:
         query = _COLUMNS.where(
@@ -155,25 +166,30 @@ class SubmissionRepository:
         return {row.question_id: row.value for row in await self._connection.execute(query)}
 
     async def save_answer(
-        self, submission_id: int, question_id: str, value: Any, *, exists: bool | None = None
+        self,
+        submission_id: int,
+        question_id: str,
+        value: Any,
+        *,
+        exists: bool | None = None,
+        message_id: int | None = None,
     ) -> None:
-        """Insert or replace one answer. A caller that loaded the answers says whether this one
-        ``exists`` (one statement); otherwise UPDATE, then INSERT (no dialect-specific upsert)."""
+        """Insert or replace one answer (``message_id``: the message that carried it). A caller
+        that loaded the answers says whether this one ``exists`` (one statement); otherwise
+        UPDATE, then INSERT (no dialect-specific upsert)."""
         now = utcnow()
         changed = None
+        values = {"value": value, "answered_at": now, "message_id": message_id}
         if exists is not False:
             changed = await self._connection.execute(
                 update(Answer)
                 .where(Answer.submission_id == submission_id, Answer.question_id == question_id)
-                .values(value=value, answered_at=now)
+                .values(**values)
             )
         if changed is None or changed.rowcount == 0:
             await self._connection.execute(
                 insert(Answer).values(
-                    submission_id=submission_id,
-                    question_id=question_id,
-                    value=value,
-                    answered_at=now,
+                    submission_id=submission_id, question_id=question_id, **values
                 )
             )
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher
-from aiogram.exceptions import TelegramBadRequest
-from aiogram.methods import EditMessageReplyMarkup, SendDocument
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
+from aiogram.methods import EditMessageReplyMarkup, SendDocument, SendMessage
 from aiogram.types import Contact
 from sqlalchemy import func, select
 
@@ -100,6 +100,55 @@ async def test_another_persons_contact_is_kept_only_when_the_person_says_so(
 
     await chat.press(t("dialog-button-contact-yes"), asked)  # the old question: nothing happens
     assert chat.callback_answer() == t("dialog-stale")
+
+
+async def test_an_answer_typed_again_after_the_bot_stopped_is_not_filed_under_the_next_question(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    """The bot saved the comment, then stopped before replying (kill -9, a lost connection). The
+    person, still looking at the comment question, types it again seconds later."""
+    await open_form(chat, SURVEY)
+    await chat.press(t("form-button-next"))
+    await chat.press("Я родитель")
+    await chat.press(t("answer-no"))
+    await chat.press(t("form-button-skip"))  # date
+    lost = TelegramNetworkError(SendMessage(chat_id=1, text="x"), "connection lost")
+    for _ in range(3):  # the next question, the phone keyboard, any apology: none arrives
+        chat.bot.session.fail_next(SendMessage, lost)
+    await chat.send("Мария Иванова")
+    chat.bot.session.clear_failures()
+    later = datetime.now(UTC) + timedelta(seconds=5)
+    await chat.feed(updates.message("Мария Иванова", sender=chat.user, date=later))
+    said, question, _keyboard = chat.screen()[-3:]
+    assert said.text == t(
+        "dialog-answer-was-saved", label="Ваш комментарий", answer="Мария Иванова"
+    )
+    assert "Телефон для связи" in question.text
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(1)
+    assert answers["comment"] == "Мария Иванова"
+    assert "phone" not in answers  # not filed under the next question
+
+    await chat.send("Мария Иванова")  # typed again, but after the bot's reply: a phone answer
+    assert chat.last().text == t("answer-phone-invalid")
+
+
+async def test_two_answers_sent_together_are_both_kept_in_order(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    """Sent in the same moment (no reply in between): the second answers the next question."""
+    await open_form(chat, SURVEY)
+    await chat.press(t("form-button-next"))
+    await chat.press("Я родитель")
+    await chat.press(t("answer-no"))
+    await chat.press(t("form-button-skip"))  # date
+    first = updates.message("Мария Иванова", sender=chat.user)
+    second = updates.message("+7 916 123-45-67", sender=chat.user)
+    await chat.feed(first)
+    await chat.feed(second)  # its message id comes right after the first's
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(1)
+    assert (answers["comment"], answers["phone"]) == ("Мария Иванова", "+79161234567")
 
 
 async def count_submissions(database: Database) -> int:

@@ -86,6 +86,7 @@ draft-discarded = Черновик анкеты удалён.
 draft-kept = Хорошо, ответы остались. Продолжить можно из главного меню: /start.
 
 ## The questionnaire dialog.
+dialog-answer-was-saved = Ваш ответ на вопрос «{ $label }» уже сохранён: { $answer }. Ответьте, пожалуйста, на следующий вопрос.
 dialog-contact-not-own = Это контакт другого человека: { $phone }. Записать этот номер как номер для связи с вами?
 dialog-button-contact-yes = Да, записать этот номер
 dialog-button-contact-no = Нет, отправлю свой номер
