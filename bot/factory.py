@@ -19,6 +19,7 @@ from aiogram.types import BotCommand
 from bot.jobs import Periodic, retention_job
 from bot.middlewares import InFlightTracker, RetryAfterMiddleware
 from bot.settings import Settings
+from bot.single import SingleProcess
 from bot.throttling import ThrottlingMiddleware, install_early
 from bot.updates import SkipUnreadable, TolerantSession
 from bot.workflows import WORKFLOWS
@@ -65,6 +66,7 @@ class Application:
     services: Services
     tracker: InFlightTracker
     jobs: tuple[Periodic, ...] = ()
+    single: SingleProcess | None = None  # the database's one process, without Redis
 
 
 def create_bot(settings: Settings) -> Bot:
@@ -207,12 +209,16 @@ def create_application(settings: Settings) -> Application:
     async def save_files() -> int:
         return await saver.run(BotDownloader(bot))
 
-    jobs = (
+    jobs: tuple[Periodic, ...] = (
         Periodic("retention", settings.retention_check_minutes * 60, retention),
         Periodic("reminders", settings.reminder_check_minutes * 60, remind),
         Periodic("files", settings.files_check_minutes * 60, save_files, saver.requested),
     )
-    app = Application(settings, bot, dispatcher, database, services, tracker, jobs)
+    single = None
+    if not settings.redis_url:  # conversation state in the database: one process only
+        single = SingleProcess(database, settings.single_process_lease_seconds)
+        jobs = (*jobs, Periodic("lease", single.renew_every, single.renew))
+    app = Application(settings, bot, dispatcher, database, services, tracker, jobs, single)
 
     async def on_startup() -> None:
         await _on_startup(app)
@@ -240,14 +246,18 @@ async def _on_startup(app: Application) -> None:
 
 
 async def _on_shutdown(app: Application) -> None:
-    running = app.tracker.running
+    tracker = app.tracker
+    tracker.begin_stop(app.settings.shutdown_timeout)  # kept if the webhook runner began it
+    running = tracker.running
     if running:
         logger.info("waiting for %d update(s) in progress", running)
     for job in app.jobs:
         await job.stop()
-    if not await app.tracker.wait_idle(app.settings.shutdown_timeout):
-        logger.warning("shutdown timeout: %d update(s) left unfinished", app.tracker.running)
+    if not await tracker.wait_idle(tracker.remaining()):
+        logger.warning("shutdown timeout: %d update(s) left unfinished", tracker.running)
     await app.dispatcher.storage.close()
     await app.dispatcher.fsm.events_isolation.close()
+    if app.single is not None:
+        await app.single.release()
     await app.database.dispose()
     logger.info("database closed")

@@ -18,6 +18,9 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject
 
 logger = logging.getLogger(__name__)
+CLOSING = 0.5
+"""Seconds kept, within SHUTDOWN_TIMEOUT, for what follows the updates: the jobs, the FSM
+storage, the database and the Bot API session (aiogram waits 0.25 s for its connections)."""
 
 
 class InFlightTracker(BaseMiddleware):
@@ -27,6 +30,7 @@ class InFlightTracker(BaseMiddleware):
         self._running = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._stop_by: float | None = None  # the loop time by which the process must be done
 
     async def __call__(
         self,
@@ -47,8 +51,23 @@ class InFlightTracker(BaseMiddleware):
     def running(self) -> int:
         return self._running
 
+    def begin_stop(self, timeout: float) -> None:
+        """The stop began: updates in progress get until ``timeout`` seconds from now, less
+        what closing takes after them (``CLOSING``); the first call sets the deadline."""
+        if self._stop_by is None:
+            closing = min(CLOSING, timeout / 4)
+            self._stop_by = asyncio.get_running_loop().time() + timeout - closing
+
+    def remaining(self) -> float:
+        """Seconds left until the deadline (0 once it has passed)."""
+        if self._stop_by is None:
+            return 0.0
+        return max(self._stop_by - asyncio.get_running_loop().time(), 0.0)
+
     async def wait_idle(self, timeout: float) -> bool:
         """True when every update finished within the timeout."""
+        if self._running == 0:
+            return True
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
         except TimeoutError:

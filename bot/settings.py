@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/telegram/webhook"
     shutdown_timeout: float = Field(default=20.0, gt=0)
+    webhook_order_ms: int = Field(default=50, ge=0, le=2000)
+    single_process_lease_seconds: float = Field(default=15.0, ge=1, le=300)
     forms_dir: Path | None = None
     files_dir: Path = Path("./data/files")
     files_check_minutes: int = Field(default=10, ge=1, le=24 * 60)

@@ -263,6 +263,16 @@ class Slot(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Lease(Base):
+    """A named lease held by one bot process until it expires (see storage.repositories.leases)."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime]
+
+
 class FSMRecord(Base):
     """aiogram FSM state and data of one conversation key (see storage.fsm)."""
 
@@ -282,6 +292,7 @@ __all__ = [
     "FSMRecord",
     "FormVersion",
     "Invitation",
+    "Lease",
     "Municipality",
     "School",
     "Slot",

@@ -912,6 +912,8 @@ class FakeBotAPI:
         self._blocked: set[int] = set()
         self._faults: defaultdict[str, deque[int]] = defaultdict(deque)
         self._holds: dict[str, tuple[asyncio.Event, asyncio.Event]] = {}
+        self._delays: dict[str, float] = {}
+        self.in_flight: defaultdict[str, int] = defaultdict(int)  # delayed calls under way
         self._handlers = self._handler_table()
         self._canonical = {name.lower(): name for name in self._handlers}
 
@@ -973,6 +975,11 @@ class FakeBotAPI:
         gate = (asyncio.Event(), asyncio.Event())
         self._holds[method.lower()] = gate
         return gate
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Every call of ``method`` takes ``seconds`` (a slow network) until set to 0;
+        ``in_flight[method]`` counts those under way."""
+        self._delays[method.lower()] = seconds
 
     def open_chat(self, who: FakeUser | FakeChat) -> None:
         """Make a chat known to the bot without a message in it (user pressed Start long ago)."""
@@ -1362,6 +1369,14 @@ class FakeBotAPI:
         if gate is not None:
             gate[0].set()
             await gate[1].wait()
+        delay = self._delays.get(name.lower(), 0.0)
+        if delay:
+            self.in_flight[name.lower()] += 1
+            self._notify()
+            try:
+                await asyncio.sleep(delay)
+            finally:
+                self.in_flight[name.lower()] -= 1
         if self._faults[name.lower()]:
             retry_after = self._faults[name.lower()].popleft()
             raise ApiError(

@@ -10,6 +10,7 @@ from storage.repositories.access import AuditRepository, InvitationRepository, R
 from storage.repositories.attachments import AttachmentRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.forms import FormRepository
+from storage.repositories.leases import LeaseRepository
 from storage.repositories.progress import ProgressRepository
 from storage.repositories.schools import SchoolRepository
 from storage.repositories.slots import SlotRepository
@@ -72,6 +73,10 @@ class UnitOfWork:
     def attachments(self) -> AttachmentRepository:
         return AttachmentRepository(self.connection)
 
+    @cached_property
+    def leases(self) -> LeaseRepository:
+        return LeaseRepository(self.connection)
+
 
 __all__ = [
     "AttachmentRepository",
@@ -79,6 +84,7 @@ __all__ = [
     "CaseRepository",
     "FormRepository",
     "InvitationRepository",
+    "LeaseRepository",
     "ProgressRepository",
     "RoleRepository",
     "SchoolRepository",

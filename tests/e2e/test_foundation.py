@@ -126,12 +126,12 @@ async def test_an_update_the_bot_cannot_read_is_skipped_by_its_id(
     """aiogram read the whole batch as one: polling stopped for everyone and logged the batch,
     names and phones included, at every retry."""
     async with await start_bot(fake, tmp_path) as bot:
-        broken = fake.send_unreadable(ANNA, "Иванова Мария, +7 916 123-45-67")
+        broken = fake.send_unreadable(ANNA, "Иванова Мария, +7 903 845-17-29")
         fake.send_text(ANNA, "/help")
         reply = await fake.wait_for_message(ANNA.id, timeout=10)
         assert await bot.terminate() == 0
     assert reply.text == HELP
     log = bot.log_text()
     assert f"update {broken['update_id']} could not be read" in log
-    for secret in ("Иванова", "916", "123-45-67", fake.token):
+    for secret in ("Иванова", "845-17-29", fake.token):
         assert secret not in log

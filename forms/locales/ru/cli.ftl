@@ -1,6 +1,7 @@
 ## Messages of the command line (school-bot …), read by coordinators and administrators.
 
 cli-settings-error = Не удалось прочитать настройки: { $problems }
+cli-run-another-process = Бот уже запущен с этой базой данных (процесс { $holder }). Без Redis разговоры хранятся в базе, и работать с ней может только один процесс бота. Остановите первый процесс или, чтобы запустить несколько, задайте REDIS_URL (см. README, «Redis and several instances»).
 cli-settings-hint = Проверьте переменные окружения или файл .env (образец — .env.example).
 settings-problem = { $name }: { $reason }
 settings-missing = не задано
