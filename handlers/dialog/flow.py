@@ -184,17 +184,22 @@ class Dialog:
         return Context(submission, form, loaded.answers, data, last_typed=loaded.last_typed)
 
     def _retyped(self, ctx: Context) -> bool:
-        """The message came right after the latest typed answer (no message of the bot in
-        between: Telegram numbers a chat's messages in turn) and seconds later: the person
-        typed it again because the bot stopped between saving that answer and replying."""
+        """The message was handled already (Telegram hands an update it was not told of again
+        after a restart), or it came right after the latest typed answer (no message of the
+        bot in between: Telegram numbers a chat's messages in turn) and seconds later: the
+        person typed it again because the bot stopped between saving that answer and
+        replying. Either way it is not an answer to the question the person is at now."""
         last, message = ctx.last_typed, ctx.message
-        if last is None or message is None or message.message_id != last.message_id + 1:
+        if last is None or message is None or last.question_id not in ctx.answers:
+            return False
+        if message.message_id <= last.message_id:
+            return True
+        if message.message_id != last.message_id + 1:
             return False
         if message.sent_at - last.answered_at < self.retyped_after:
             return False  # two messages sent together: the second answers the next question
         screen = ctx.screen()
-        on_another = isinstance(screen, ReviewScreen) or screen.question.id != last.question_id
-        return on_another and last.question_id in ctx.answers
+        return isinstance(screen, ReviewScreen) or screen.question.id != last.question_id
 
     async def _already_saved(self, uow: UnitOfWork, ctx: Context) -> Outcome:
         """What was saved, and the question the person is at, asked again."""

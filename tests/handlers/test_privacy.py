@@ -133,6 +133,27 @@ async def test_an_answer_typed_again_after_the_bot_stopped_is_not_filed_under_th
     assert chat.last().text == t("answer-phone-invalid")
 
 
+async def test_an_answer_handed_again_after_a_restart_is_not_filed_twice(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    """Telegram hands again the updates it was not told of when the bot was killed."""
+    await open_form(chat, SURVEY)
+    await chat.press(t("form-button-next"))
+    await chat.press("Я родитель")
+    await chat.press(t("answer-no"))
+    await chat.press(t("form-button-skip"))  # date
+    comment = updates.message("Мария Иванова", sender=chat.user)
+    await chat.feed(comment)
+    await chat.feed(comment)  # the same update again
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(1)
+    assert answers["comment"] == "Мария Иванова"
+    assert "phone" not in answers
+    assert t("dialog-answer-was-saved", label="Ваш комментарий", answer="Мария Иванова") in (
+        chat.texts()
+    )
+
+
 async def test_two_answers_sent_together_are_both_kept_in_order(
     chat: Conversation, sqlite_db: Database
 ) -> None:

@@ -1,0 +1,233 @@
+"""Drill: two webhook processes on PostgreSQL and Redis, as production runs several.
+
+People fill in a form of text questions; their updates go alternately to one process and the
+other, and in pairs sent at the same instant (the first answer to one process, the next to the
+other). Every answer must be stored under its own question (4 of 10 pairs were swapped before
+updates waited for their turn in the chat). Without Redis a second process on the same
+database is refused: the SQL FSM storage is one process's (two lost 375 of 599 replies)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import select
+
+from forms.i18n import translator
+from storage.database import Database
+from storage.models import Answer, FormVersion, Submission
+from tests.bot_process import BotProcess
+from tests.fake_bot_api import BotMessage, FakeBotAPI, FakeUser, JSON
+
+pytestmark = [pytest.mark.drill, pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
+t = translator()
+SECRET = "drill-secret"
+TITLE = "Анкета для двух процессов"
+QUESTIONS = 8
+PEOPLE = [FakeUser(8100 + n, f"Педагог {n}") for n in range(6)]
+FORM = (
+    "id: two_processes\ntitle: "
+    + TITLE
+    + "\nquestions:\n"
+    + "".join(f"  - {{id: q{n}, type: text, label: Вопрос {n}}}\n" for n in range(1, QUESTIONS + 1))
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+async def redis_db(redis_url: str) -> AsyncIterator[str]:
+    url = redis_url.rsplit("/", 1)[0] + "/7"  # a database of its own, emptied
+    client = Redis.from_url(url)
+    await client.flushdb()
+    await client.aclose()
+    yield url
+
+
+def environment(fake: FakeBotAPI, tmp_path: Path, database: str, port: int) -> dict[str, str]:
+    forms = tmp_path / "forms"
+    forms.mkdir(exist_ok=True)
+    (forms / "two.yaml").write_text(FORM, encoding="utf-8")
+    return {
+        "BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_URL": database,
+        "FORMS_DIR": str(forms),
+        "WEBHOOK_URL": "https://bot.example.org",
+        "WEBHOOK_SECRET": SECRET,
+        "WEBHOOK_PORT": str(port),
+        "LOG_LEVEL": "DEBUG",
+        "THROTTLE_BURST": "1000",
+    }
+
+
+async def started(fake: FakeBotAPI, tmp_path: Path, name: str, env: dict[str, str]) -> BotProcess:
+    bot = BotProcess(log_path=tmp_path / f"{name}.log")
+    setting = fake.webhook_url
+    fake.webhook_url = ""
+    await bot.start(env, tmp_path)
+    for _ in range(1500):
+        if fake.webhook_url or not bot.running:
+            break
+        await asyncio.sleep(0.02)
+    assert bot.running and fake.webhook_url, bot.log_text()
+    fake.webhook_url = fake.webhook_url or setting
+    return bot
+
+
+class Router:
+    """Hands updates to the processes as Telegram's parallel webhook delivery would."""
+
+    def __init__(self, fake: FakeBotAPI, urls: list[str], http: aiohttp.ClientSession) -> None:
+        self.fake, self.urls, self.http = fake, urls, http
+        self.sent = 0
+
+    async def post(self, update: JSON, process: int) -> None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with self.http.post(self.urls[process], json=update, headers=headers) as answer:
+            assert answer.status == 200
+
+    async def one(self, update: JSON) -> None:
+        await self.post(update, self.sent % 2)
+        self.sent += 1
+
+    async def pair(self, first: JSON, second: JSON) -> None:
+        await asyncio.gather(self.post(first, 0), self.post(second, 1))
+
+
+def last_update(fake: FakeBotAPI) -> JSON:
+    return fake.pending_updates[-1]
+
+
+async def reply(fake: FakeBotAPI, person: FakeUser, text: str) -> BotMessage:
+    return await fake.wait_for_message(
+        person.id, timeout=15, predicate=lambda m: text in (m.text or "")
+    )
+
+
+async def open_form(fake: FakeBotAPI, router: Router, person: FakeUser) -> None:
+    await router.one(fake.send_text(person, "/start"))
+    menu = await reply(fake, person, "")
+    fake.press(person, menu, t("menu-button-forms"))
+    await router.one(last_update(fake))
+    forms = await reply(fake, person, t("forms-list-title"))
+    fake.press(person, forms, TITLE)
+    await router.one(last_update(fake))
+    await reply(fake, person, "Вопрос 1")
+
+
+async def fill(fake: FakeBotAPI, router: Router, person: FakeUser) -> int:
+    """Answers 1-2 alternately, then pairs at the same instant; returns the pairs sent."""
+    pairs = 0
+    number = 1
+    while number <= QUESTIONS:
+        if number <= 2 or number == QUESTIONS:
+            await router.one(fake.send_text(person, f"ответ {number}"))
+            number += 1
+        else:
+            first = fake.send_text(person, f"ответ {number}")
+            second = fake.send_text(person, f"ответ {number + 1}")
+            await router.pair(first, second)
+            number, pairs = number + 2, pairs + 1
+        following = f"Вопрос {number}" if number <= QUESTIONS else t("dialog-review-hint")
+        await reply(fake, person, following)
+    return pairs
+
+
+async def stored(database: str) -> dict[int, dict[str, str]]:
+    db = Database.from_url(database)
+    try:
+        async with db.read() as uow:
+            query = (
+                select(Submission.respondent_id, Answer.question_id, Answer.value)
+                .join(Answer, Answer.submission_id == Submission.id)
+                .join(FormVersion, FormVersion.id == Submission.form_version_id)
+                .where(FormVersion.form_id == "two_processes")
+            )
+            found: dict[int, dict[str, str]] = {}
+            for person, question, value in await uow.connection.execute(query):
+                found.setdefault(person, {})[question] = value
+            return found
+    finally:
+        await db.dispose()
+
+
+async def test_two_webhook_processes_keep_every_answer_in_place_and_in_order(
+    fake: FakeBotAPI,
+    tmp_path: Path,
+    postgres_db: Database,
+    redis_db: str,
+    postgres_url: str,
+    drill_report: list[str],
+) -> None:
+    ports = [free_port(), free_port()]
+    bots = []
+    for index, port in enumerate(ports):
+        env = {**environment(fake, tmp_path, postgres_url, port), "REDIS_URL": redis_db}
+        bots.append(await started(fake, tmp_path, f"bot{index}", env))
+    urls = [f"http://127.0.0.1:{port}/telegram/webhook" for port in ports]
+    try:
+        async with aiohttp.ClientSession() as http:
+            router = Router(fake, urls, http)
+            for person in PEOPLE:
+                await open_form(fake, router, person)
+            counts = await asyncio.gather(*(fill(fake, router, person) for person in PEOPLE))
+        codes = [await bot.terminate() for bot in bots]
+    finally:
+        for bot in bots:
+            await bot.close()
+    answers = await stored(postgres_url)
+    expected = {f"q{n}": f"ответ {n}" for n in range(1, QUESTIONS + 1)}
+    misplaced = sum(
+        1
+        for person in PEOPLE
+        for q, v in expected.items()
+        if answers.get(person.id, {}).get(q) != v
+    )
+    assert codes == [0, 0]
+    assert misplaced == 0, answers
+    logs = "".join(bot.log_text() for bot in bots)
+    for secret in ("ответ 3", fake.token, SECRET):
+        assert secret not in logs
+    drill_report.append(
+        f"two webhook processes (PostgreSQL + Redis): {len(PEOPLE)} people, "
+        f"{len(PEOPLE) * QUESTIONS} answers ({sum(counts)} pairs sent at the same instant to "
+        f"both), {misplaced} misplaced"
+    )
+
+
+async def test_a_second_process_without_redis_is_refused(
+    fake: FakeBotAPI, tmp_path: Path, postgres_db: Database, postgres_url: str
+) -> None:
+    first_env = environment(fake, tmp_path, postgres_url, free_port())
+    first = await started(
+        fake, tmp_path, "first", {**first_env, "SINGLE_PROCESS_LEASE_SECONDS": "2"}
+    )
+    second_env = {**environment(fake, tmp_path, postgres_url, free_port())}
+    second = BotProcess(log_path=tmp_path / "second.log")
+    try:
+        await second.start({**second_env, "SINGLE_PROCESS_LEASE_SECONDS": "2"}, tmp_path)
+        assert second.process is not None
+        code = await asyncio.wait_for(second.process.wait(), 30)
+        assert first.running
+        assert await first.terminate() == 0
+    finally:
+        await first.close()
+        await second.close()
+    assert code == 1
+    assert "Бот уже запущен с этой базой данных" in second.log_text()
