@@ -56,7 +56,7 @@ class TypedAnswer:
 
     question_id: str
     message_id: int
-    answered_at: datetime
+    sent_at: datetime  # when the person sent the message (Telegram's date)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,6 +223,7 @@ class Answer(Base):
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The Telegram message of a typed answer (None for a button): see the dialog's retyping.
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_sent_at: Mapped[datetime | None]
 
 
 class Case(Base):

@@ -7,6 +7,7 @@ is written in the same transaction that read the answers, and committed before a
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -79,6 +80,30 @@ class Outcome:
     drop_keyboard: bool = False  # remove the pressed message's buttons, keep its text
     notices: tuple[Notice, ...] = ()  # messages to other people, after the replies
     committed: tuple[Callable[[], None], ...] = ()  # called after the transaction commits
+    answered: int | None = None  # the submission an answer was saved in: its next prompt counts
+
+
+class Prompts:
+    """Per submission, the first message the bot sent after its latest answer (the prompt of
+    the next question), as this process sent it: a bounded memory (``size`` submissions, the
+    least recently told forgotten first). After a restart it is empty, and ``_retyped`` reads
+    the message numbers alone."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._shown: OrderedDict[int, int] = OrderedDict()
+
+    def shown(self, submission_id: int, message_id: int) -> None:
+        self._shown[submission_id] = message_id
+        self._shown.move_to_end(submission_id)
+        while len(self._shown) > self.size:
+            self._shown.popitem(last=False)
+
+    def get(self, submission_id: int) -> int | None:
+        return self._shown.get(submission_id)
+
+    def __len__(self) -> int:
+        return len(self._shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +139,9 @@ class Dialogs:
     workflows: Workflows = field(default_factory=Workflows)
     access: Access | None = None  # whether the person is an admin (told how to load schools)
     retyped_after: timedelta = timedelta(seconds=3)
-    """A message right after a typed answer and this long after it was saved, with no reply
-    of the bot in between, is that answer typed again: the reply never came."""
+    """Messages sent within this of each other answer questions in turn; a later one sent
+    before the bot's reply appeared is the earlier answer typed again (see ``_retyped``)."""
+    prompts: Prompts = field(default_factory=Prompts)
 
     def of(self, user_id: int, links: Links | None = None) -> Dialog:
         """``links`` names deep links in what a workflow says after a send."""
@@ -128,7 +154,7 @@ class Dialog:
     def __init__(self, dialogs: Dialogs, today: date, user_id: int, links: Links | None) -> None:
         self.db, self.catalog, self.t = dialogs.db, dialogs.catalog, dialogs.t
         self.workflows, self.access = dialogs.workflows, dialogs.access
-        self.retyped_after = dialogs.retyped_after
+        self.retyped_after, self.prompts = dialogs.retyped_after, dialogs.prompts
         self.today, self.user_id, self.links = today, user_id, links
 
     # --- entry points -----------------------------------------------------------------
@@ -184,22 +210,24 @@ class Dialog:
         return Context(submission, form, loaded.answers, data, last_typed=loaded.last_typed)
 
     def _retyped(self, ctx: Context) -> bool:
-        """The message was handled already (Telegram hands an update it was not told of again
-        after a restart), or it came right after the latest typed answer (no message of the
-        bot in between: Telegram numbers a chat's messages in turn) and seconds later: the
-        person typed it again because the bot stopped between saving that answer and
-        replying. Either way it is not an answer to the question the person is at now."""
+        """The message is not an answer to the question the person is at now when it was
+        handled already (Telegram hands an update it was not told of again after a restart),
+        or when it was sent before that question was shown and seconds after the latest typed
+        answer: the person typed that answer again because no reply came (the bot stopped
+        between saving it and replying). Messages sent together (within ``retyped_after``)
+        answer the questions in turn."""
         last, message = ctx.last_typed, ctx.message
         if last is None or message is None or last.question_id not in ctx.answers:
             return False
         if message.message_id <= last.message_id:
             return True
-        if message.message_id != last.message_id + 1:
+        if message.sent_at - last.sent_at < self.retyped_after:
             return False
-        if message.sent_at - last.answered_at < self.retyped_after:
-            return False  # two messages sent together: the second answers the next question
-        screen = ctx.screen()
-        return isinstance(screen, ReviewScreen) or screen.question.id != last.question_id
+        shown = self.prompts.get(ctx.submission.id)
+        if shown is not None and shown > last.message_id:
+            return message.message_id < shown  # sent before the current question appeared
+        # No reply recorded in this process (it restarted): nothing of the bot's came between.
+        return message.message_id == last.message_id + 1
 
     async def _already_saved(self, uow: UnitOfWork, ctx: Context) -> Outcome:
         """What was saved, and the question the person is at, asked again."""
@@ -212,7 +240,8 @@ class Dialog:
             label=quote(question.label),
             answer=quote(shorten(format_answer(question, value, self.t), self.t)),
         )
-        return Outcome(replies=(Reply(said), *await self._render(uow, ctx)))
+        replies = (Reply(said), *await self._render(uow, ctx))
+        return Outcome(replies=replies, answered=ctx.submission.id)
 
     def _view(self, ctx: Context) -> View:
         return View(self.t, ctx.form, ctx.data, self.today, ctx.directory)
@@ -325,9 +354,10 @@ class Dialog:
         """``screen`` is the question being answered, as the engine showed it."""
         question = screen.question
         exists = question.id in ctx.answers
-        message_id = ctx.message.message_id if ctx.message is not None else None
+        typed = ctx.message
+        message = (typed.message_id, typed.sent_at) if typed is not None else None
         await uow.submissions.save_answer(
-            ctx.submission.id, question.id, value, exists=exists, message_id=message_id
+            ctx.submission.id, question.id, value, exists=exists, message=message
         )
         return await self._moved(uow, ctx, question, value, screen)
 
@@ -344,6 +374,7 @@ class Dialog:
             replies=tuple(replies),
             data=ctx.data if ctx.data != old else None,
             edit=self._answered(ctx, before, value),
+            answered=ctx.submission.id,
         )
 
     def _answered(self, ctx: Context, before: engine.Screen, value: Any) -> Reply | None:

@@ -58,7 +58,7 @@ async def on_message(message: Message, state: FSMContext, services: Services, bo
     dialog = services.dialogs.of(message.from_user.id, BotLinks(bot))
     typed = Typed(message.message_id, message.date)
     outcome = await dialog.typed(data, raw_answer(message), typed)
-    await apply(outcome, state, bot, message.chat.id)
+    await apply(outcome, state, bot, message.chat.id, services)
 
 
 async def on_button(
@@ -79,16 +79,22 @@ async def on_button(
         elif outcome.drop_keyboard:
             await drop_keyboard(message)
     if message is not None:
-        await apply(outcome, state, bot, message.chat.id)
+        await apply(outcome, state, bot, message.chat.id, services)
 
 
-async def apply(outcome: Outcome, state: FSMContext, bot: Bot, chat_id: int) -> None:
-    """Keep the new FSM data, then send the replies, then tell other people."""
+async def apply(
+    outcome: Outcome, state: FSMContext, bot: Bot, chat_id: int, services: Services
+) -> None:
+    """Keep the new FSM data, then send the replies (the first one after a saved answer is
+    remembered: a message the person sent before it was not an answer to the next
+    question), then tell other people."""
     if outcome.finished:
         await state.clear()
     elif outcome.data is not None:
         await state.set_data(outcome.data.model_dump(mode="json"))
-    await send(bot, chat_id, outcome.replies)
+    sent = await send(bot, chat_id, outcome.replies)
+    if outcome.answered is not None and sent:
+        services.dialogs.prompts.shown(outcome.answered, sent[0])
     await BotMessenger(bot).deliver(outcome.notices)
 
 
@@ -170,7 +176,7 @@ async def enter(
     if intro:
         await bot.send_message(chat_id, intro)
     outcome = await services.dialogs.of(query.from_user.id, BotLinks(bot)).show(data)
-    await apply(outcome, state, bot, chat_id)
+    await apply(outcome, state, bot, chat_id, services)
 
 
 async def on_consent(

@@ -56,9 +56,15 @@ def telegram_markup(markup: Markup) -> TelegramMarkup | None:
     return None
 
 
-async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
+async def send(bot: Bot, chat_id: int, replies: Sequence[Reply]) -> list[int]:
+    """Send in turn; returns the sent messages' ids."""
+    sent = []
     for reply in replies:
-        await bot.send_message(chat_id, reply.text, reply_markup=telegram_markup(reply.markup))
+        message = await bot.send_message(
+            chat_id, reply.text, reply_markup=telegram_markup(reply.markup)
+        )
+        sent.append(message.message_id)
+    return sent
 
 
 async def answer(message: Message, replies: Sequence[Reply]) -> None:

@@ -37,7 +37,7 @@ class SubmissionRepository:
                 Answer.question_id.label("_q"),
                 Answer.value.label("_v"),
                 Answer.message_id.label("_m"),
-                Answer.answered_at.label("_at"),
+                Answer.message_sent_at.label("_at"),
             )
             .outerjoin(Answer, Answer.submission_id == Submission.id)
             .where(Submission.id == submission_id)
@@ -47,8 +47,8 @@ class SubmissionRepository:
             return None
         fields = {k: v for k, v in rows[0]._mapping.items() if k not in _ANSWER_LABELS}
         answers = {row._q: row._v for row in rows if row._q is not None}
-        typed = [row for row in rows if row._m is not None]
-        last = max(typed, key=lambda row: (row._at, row._m), default=None)
+        typed = [row for row in rows if row._m is not None and row._at is not None]
+        last = max(typed, key=lambda row: row._m, default=None)
         last_typed = None if last is None else TypedAnswer(last._q, last._m, last._at)
         return LoadedSubmission(SubmissionDTO(**fields), answers, last_typed)
 
@@ -172,14 +172,21 @@ class SubmissionRepository:
         value: Any,
         *,
         exists: bool | None = None,
-        message_id: int | None = None,
+        message: tuple[int, datetime] | None = None,
     ) -> None:
-        """Insert or replace one answer (``message_id``: the message that carried it). A caller
-        that loaded the answers says whether this one ``exists`` (one statement); otherwise
-        UPDATE, then INSERT (no dialect-specific upsert)."""
+        """Insert or replace one answer (``message``: the id and the sending time of the
+        Telegram message that carried it). A caller that loaded the answers says whether this
+        one ``exists`` (one statement); otherwise UPDATE, then INSERT (no dialect-specific
+        upsert)."""
         now = utcnow()
         changed = None
-        values = {"value": value, "answered_at": now, "message_id": message_id}
+        message_id, sent_at = message if message is not None else (None, None)
+        values = {
+            "value": value,
+            "answered_at": now,
+            "message_id": message_id,
+            "message_sent_at": sent_at,
+        }
         if exists is not False:
             changed = await self._connection.execute(
                 update(Answer)

@@ -22,7 +22,7 @@ from forms.i18n import translator
 from storage.database import Database
 from storage.models import Answer, FormVersion, Submission
 from tests.bot_process import BotProcess
-from tests.fake_bot_api import BotMessage, FakeBotAPI, FakeUser, JSON
+from tests.fake_bot_api import JSON, BotMessage, FakeBotAPI, FakeUser
 
 pytestmark = [pytest.mark.drill, pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
 t = translator()
@@ -51,12 +51,12 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 
 @pytest.fixture
-async def redis_db(redis_url: str) -> AsyncIterator[str]:
+async def redis_db(redis_url: str) -> str:
     url = redis_url.rsplit("/", 1)[0] + "/7"  # a database of its own, emptied
     client = Redis.from_url(url)
     await client.flushdb()
     await client.aclose()
-    yield url
+    return url
 
 
 def environment(fake: FakeBotAPI, tmp_path: Path, database: str, port: int) -> dict[str, str]:
@@ -85,7 +85,8 @@ async def started(fake: FakeBotAPI, tmp_path: Path, name: str, env: dict[str, st
         if fake.webhook_url or not bot.running:
             break
         await asyncio.sleep(0.02)
-    assert bot.running and fake.webhook_url, bot.log_text()
+    assert bot.running, bot.log_text()
+    assert fake.webhook_url, bot.log_text()
     fake.webhook_url = fake.webhook_url or setting
     return bot
 
@@ -168,6 +169,7 @@ async def stored(database: str) -> dict[int, dict[str, str]]:
 
 
 async def test_two_webhook_processes_keep_every_answer_in_place_and_in_order(
+    *,
     fake: FakeBotAPI,
     tmp_path: Path,
     postgres_db: Database,

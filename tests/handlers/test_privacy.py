@@ -133,6 +133,35 @@ async def test_an_answer_typed_again_after_the_bot_stopped_is_not_filed_under_th
     assert chat.last().text == t("answer-phone-invalid")
 
 
+async def test_answers_typed_again_twice_while_the_bot_was_down_are_not_filed(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    """Both copies were sent before the bot came back and showed the next question."""
+    await open_form(chat, SURVEY)
+    await chat.press(t("form-button-next"))
+    await chat.press("Я родитель")
+    await chat.press(t("answer-no"))
+    await chat.press(t("form-button-skip"))  # date
+    lost = TelegramNetworkError(SendMessage(chat_id=1, text="x"), "connection lost")
+    for _ in range(3):
+        chat.bot.session.fail_next(SendMessage, lost)
+    await chat.send("Мой комментарий")
+    chat.bot.session.clear_failures()
+    now = datetime.now(UTC)
+    again = [
+        updates.message("Мой комментарий", sender=chat.user, date=now + timedelta(seconds=s))
+        for s in (5, 10)
+    ]
+    for update in again:  # both were waiting for the bot when it came back
+        await chat.feed(update)
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(1)
+    assert answers["comment"] == "Мой комментарий"
+    assert "phone" not in answers
+    said = t("dialog-answer-was-saved", label="Ваш комментарий", answer="Мой комментарий")
+    assert chat.texts().count(said) == 2
+
+
 async def test_an_answer_handed_again_after_a_restart_is_not_filed_twice(
     chat: Conversation, sqlite_db: Database
 ) -> None:

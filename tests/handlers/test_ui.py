@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.workflows import WORKFLOWS, declared
 from forms.loading import FormError, load_yaml_text
 from forms.vocabulary import WorkflowKind
+from handlers.dialog.flow import Prompts
 from handlers.ui import Button, Callback, Keyboard
 from storage.database import Database
 
@@ -121,3 +122,16 @@ def test_an_unknown_workflow_is_refused_with_the_known_ones() -> None:
     [problem] = refused.value.problems
     assert problem.message_id == "form-error-literal"
     assert problem.params["expected"] == "«consultation», «mentoring», «event»"
+
+
+def test_the_prompts_remembered_are_bounded() -> None:
+    prompts = Prompts(size=3)
+    for submission in range(1, 6):
+        prompts.shown(submission, 100 + submission)
+    assert len(prompts) == 3
+    assert prompts.get(1) is None
+    assert prompts.get(5) == 105
+    prompts.shown(3, 200)  # told again: kept the longest
+    prompts.shown(6, 106)
+    assert prompts.get(3) == 200
+    assert prompts.get(4) is None

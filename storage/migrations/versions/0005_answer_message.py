@@ -23,8 +23,10 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("answers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("message_id", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("message_sent_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("answers", schema=None) as batch_op:
+        batch_op.drop_column("message_sent_at")
         batch_op.drop_column("message_id")
