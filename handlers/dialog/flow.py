@@ -7,7 +7,7 @@ is written in the same transaction that read the answers, and committed before a
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -80,27 +80,42 @@ class Outcome:
     drop_keyboard: bool = False  # remove the pressed message's buttons, keep its text
     notices: tuple[Notice, ...] = ()  # messages to other people, after the replies
     committed: tuple[Callable[[], None], ...] = ()  # called after the transaction commits
-    answered: int | None = None  # the submission an answer was saved in: its next prompt counts
+    screen: tuple[int, str] | None = None  # the submission and question the replies show
+
+
+REVIEW = ""
+"""What ``Prompts`` records for the review screen (no question on it)."""
 
 
 class Prompts:
-    """Per submission, the first message the bot sent after its latest answer (the prompt of
-    the next question), as this process sent it: a bounded memory (``size`` submissions, the
-    least recently told forgotten first). After a restart it is empty, and ``_retyped`` reads
-    the message numbers alone."""
+    """Per submission, the last few screens the bot sent — the message id that began each and
+    the question on it — as this process sent them: the question a person was looking at
+    when they typed is the one of the latest screen before their message. A bounded memory
+    (``size`` submissions, the least recently told forgotten first); after a restart it is
+    empty, and ``Dialog._retyped`` reads the message numbers and times alone."""
 
-    def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._shown: OrderedDict[int, int] = OrderedDict()
+    def __init__(self, size: int = 10_000, depth: int = 4) -> None:
+        self.size, self.depth = size, depth
+        self._shown: OrderedDict[int, deque[tuple[int, str]]] = OrderedDict()
 
-    def shown(self, submission_id: int, message_id: int) -> None:
-        self._shown[submission_id] = message_id
+    def shown(self, submission_id: int, message_id: int, question_id: str) -> None:
+        screens = self._shown.get(submission_id)
+        if screens is None:
+            screens = self._shown[submission_id] = deque(maxlen=self.depth)
+        screens.append((message_id, question_id))
         self._shown.move_to_end(submission_id)
         while len(self._shown) > self.size:
             self._shown.popitem(last=False)
 
-    def get(self, submission_id: int) -> int | None:
-        return self._shown.get(submission_id)
+    def before(self, submission_id: int, message_id: int) -> tuple[int, str] | None:
+        """The latest screen sent before ``message_id``, if remembered."""
+        earlier = [s for s in self._shown.get(submission_id, ()) if s[0] < message_id]
+        return max(earlier, default=None)
+
+    def after(self, submission_id: int, message_id: int) -> int | None:
+        """The message id of the first screen sent after ``message_id``, if remembered."""
+        later = [s[0] for s in self._shown.get(submission_id, ()) if s[0] > message_id]
+        return min(later, default=None)
 
     def __len__(self) -> int:
         return len(self._shown)
@@ -123,6 +138,7 @@ class Context:
     directory: Directory = field(default_factory=Directory)
     last_typed: TypedAnswer | None = None
     message: Typed | None = None
+    rendered: str | None = None  # the question (or REVIEW) the replies show, once rendered
 
     def screen(self) -> engine.Screen:
         return engine.screen(self.form, self.answers, self.data.cursor)
@@ -192,6 +208,8 @@ class Dialog:
             if isinstance(context, Outcome):
                 return context
             outcome = await step(uow, context)
+        if outcome.replies and context.rendered is not None:
+            outcome = replace(outcome, screen=(context.submission.id, context.rendered))
         for hook in outcome.committed:
             hook()
         return outcome
@@ -210,24 +228,43 @@ class Dialog:
         return Context(submission, form, loaded.answers, data, last_typed=loaded.last_typed)
 
     def _retyped(self, ctx: Context) -> bool:
-        """The message is not an answer to the question the person is at now when it was
-        handled already (Telegram hands an update it was not told of again after a restart),
-        or when it was sent before that question was shown and seconds after the latest typed
-        answer: the person typed that answer again because no reply came (the bot stopped
-        between saving it and replying). Messages sent together (within ``retyped_after``)
-        answer the questions in turn."""
+        """Whether the message answers a question already answered, not the one the person
+        is at now: it was handled already (Telegram hands an update it was not told of again
+        after a restart); or it was sent before the bot's reply to the latest typed answer and
+        seconds after it (typed again because no reply came); or it is the first message after
+        a screen of a question answered since (the bot showed it again). Messages sent
+        together (within ``retyped_after``) answer the questions in turn."""
+        last, message = ctx.last_typed, ctx.message
+        if message is None:
+            return False
+        if last is not None and message.message_id <= last.message_id:
+            return True
+        if last is not None:
+            reply = self.prompts.after(ctx.submission.id, last.message_id)
+            if reply is not None and message.message_id < reply:  # sent before the reply
+                return message.sent_at - last.sent_at >= self.retyped_after
+        screen = self.prompts.before(ctx.submission.id, message.message_id)
+        if screen is None:
+            return self._retyped_unseen(ctx)
+        shown_at, question_id = screen
+        if last is not None and last.message_id > shown_at:  # answered after that screen
+            return message.sent_at - last.sent_at >= self.retyped_after
+        current = ctx.screen()
+        now = REVIEW if isinstance(current, ReviewScreen) else current.question.id
+        return question_id != now and question_id in ctx.answers
+
+    def _retyped_unseen(self, ctx: Context) -> bool:
+        """No screen remembered (this process did not send it, or restarted): a message right
+        after the latest typed answer (no message of the bot in between: Telegram numbers a
+        chat's messages in turn) and seconds later is that answer typed again."""
         last, message = ctx.last_typed, ctx.message
         if last is None or message is None or last.question_id not in ctx.answers:
             return False
-        if message.message_id <= last.message_id:
-            return True
         if message.sent_at - last.sent_at < self.retyped_after:
             return False
-        shown = self.prompts.get(ctx.submission.id)
-        if shown is not None and shown > last.message_id:
-            return message.message_id < shown  # sent before the current question appeared
-        # No reply recorded in this process (it restarted): nothing of the bot's came between.
-        return message.message_id == last.message_id + 1
+        current = ctx.screen()
+        on_another = isinstance(current, ReviewScreen) or current.question.id != last.question_id
+        return on_another and message.message_id == last.message_id + 1
 
     async def _already_saved(self, uow: UnitOfWork, ctx: Context) -> Outcome:
         """What was saved, and the question the person is at, asked again."""
@@ -241,13 +278,14 @@ class Dialog:
             answer=quote(shorten(format_answer(question, value, self.t), self.t)),
         )
         replies = (Reply(said), *await self._render(uow, ctx))
-        return Outcome(replies=replies, answered=ctx.submission.id)
+        return Outcome(replies=replies)
 
     def _view(self, ctx: Context) -> View:
         return View(self.t, ctx.form, ctx.data, self.today, ctx.directory)
 
     async def _render(self, uow: UnitOfWork, ctx: Context) -> list[Reply]:
         screen = ctx.screen()
+        ctx.rendered = REVIEW if isinstance(screen, ReviewScreen) else screen.question.id
         if isinstance(screen, QuestionScreen) and isinstance(screen.question, SchoolQuestion):
             ctx.directory = await self._directory(uow, ctx.data.of(screen.question.id))
         return render(self._view(ctx), screen)
@@ -374,7 +412,6 @@ class Dialog:
             replies=tuple(replies),
             data=ctx.data if ctx.data != old else None,
             edit=self._answered(ctx, before, value),
-            answered=ctx.submission.id,
         )
 
     def _answered(self, ctx: Context, before: engine.Screen, value: Any) -> Reply | None:

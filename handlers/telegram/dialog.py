@@ -85,16 +85,16 @@ async def on_button(
 async def apply(
     outcome: Outcome, state: FSMContext, bot: Bot, chat_id: int, services: Services
 ) -> None:
-    """Keep the new FSM data, then send the replies (the first one after a saved answer is
-    remembered: a message the person sent before it was not an answer to the next
-    question), then tell other people."""
+    """Keep the new FSM data, then send the replies (the screen they show is remembered: a
+    message typed after it answers its question), then tell other people."""
     if outcome.finished:
         await state.clear()
     elif outcome.data is not None:
         await state.set_data(outcome.data.model_dump(mode="json"))
     sent = await send(bot, chat_id, outcome.replies)
-    if outcome.answered is not None and sent:
-        services.dialogs.prompts.shown(outcome.answered, sent[0])
+    if outcome.screen is not None and sent:
+        submission_id, question_id = outcome.screen
+        services.dialogs.prompts.shown(submission_id, sent[0], question_id)
     await BotMessenger(bot).deliver(outcome.notices)
 
 

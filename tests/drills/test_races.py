@@ -9,6 +9,8 @@ PostgreSQL, through the production Dispatcher. Exactly one wins each round; the 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +18,7 @@ from aiogram import Dispatcher
 from aiogram.methods import AnswerCallbackQuery
 
 from bot.factory import create_dispatcher
+from bot.logs import quiet_loggers
 from bot.settings import Settings
 from forms.i18n import translator
 from forms.vocabulary import CaseStatus, WorkflowKind
@@ -24,7 +27,7 @@ from handlers.waves.service import WaveAct, WaveCallback
 from handlers.workflows.consultation.screens import Act, ConsultCallback
 from storage.database import Database
 from tests import updates
-from tests.mocked_bot import MockedBot
+from tests.mocked_bot import TOKEN, MockedBot
 
 pytestmark = pytest.mark.drill
 t = translator()
@@ -53,6 +56,18 @@ async def at_once(dispatcher: Dispatcher, bot: MockedBot, presses: list[tuple[in
         for who, data in presses
     ]
     await asyncio.gather(*feeds)
+
+
+@pytest.fixture(autouse=True)
+def log_scan(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Everything logged at DEBUG carries no name and no token."""
+    quiet_loggers("DEBUG")
+    with caplog.at_level(logging.DEBUG):
+        yield
+    for record in caplog.records:
+        text = record.getMessage()
+        assert "Имя" not in text
+        assert TOKEN not in text
 
 
 async def test_two_coordinators_open_one_stage(

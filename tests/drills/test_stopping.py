@@ -94,6 +94,8 @@ async def test_replies_in_flight_are_delivered_before_the_exit(
         code, seconds = await stopped_in(bot)
     delivered = sum(1 for p in PEOPLE if [m.text for m in fake.messages(p.id)] == [HELP])
     assert (code, delivered) == (0, len(PEOPLE)), bot.log_text()
+    for secret in ("Участник", fake.token, SECRET):
+        assert secret not in bot.log_text()  # at DEBUG
     assert seconds < TIMEOUT, f"{seconds:.1f} s\n{bot.log_text()}"
     drill_report.append(
         f"SIGTERM ({mode}): {delivered} of {len(PEOPLE)} replies in flight delivered, "
