@@ -28,7 +28,7 @@ from forms.problems import problem_text
 from handlers.access import Access
 from handlers.clock import Clock
 from handlers.container import Services
-from handlers.dialog.flow import Dialogs
+from handlers.dialog.flow import Dialogs, Prompts
 from handlers.dialog.opening import Opening
 from handlers.exporting.registers import Exporter
 from handlers.exporting.service import Exports
@@ -52,6 +52,8 @@ from storage.files import FileStore
 from storage.fsm import SQLStorage
 
 logger = logging.getLogger(__name__)
+PROMPTS_REMEMBERED = 10_000
+"""Responses whose last screens one bot process remembers (see ``Prompts``)."""
 COMMANDS = ("start", "help", "cancel", "requests", "pairs", "mydata", "delete_me")
 
 
@@ -136,6 +138,9 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
             workflows,
             access,
             timedelta(seconds=settings.retyped_after_seconds),
+            # What one process remembers of the screens it sent says nothing of those another
+            # sent: with several processes (Redis) the message numbers and times decide alone.
+            Prompts(size=0 if settings.redis_url else PROMPTS_REMEMBERED),
         ),
         consultations=Consultations(database, access, asking),
         pairs=Pairs(database, catalog, t, clock),

@@ -135,3 +135,36 @@ async def test_an_update_the_bot_cannot_read_is_skipped_by_its_id(
     assert f"update {broken['update_id']} could not be read" in log
     for secret in ("Иванова", "845-17-29", fake.token):
         assert secret not in log
+
+
+async def test_a_webhook_update_the_bot_cannot_read_is_skipped_by_its_id(
+    fake: FakeBotAPI, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env = {
+        "BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "WEBHOOK_URL": "https://bot.example.org",
+        "WEBHOOK_SECRET": "s3cr3t-token",
+        "WEBHOOK_PORT": str(port),
+        "LOG_LEVEL": "DEBUG",
+    }
+    broken = fake.send_unreadable(ANNA, "Иванова Мария, +7 903 845-17-29")
+    update = fake.send_text(ANNA, "/help")
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cr3t-token"}
+    async with BotProcess(log_path=tmp_path / "bot.log") as bot:
+        await bot.start(env, tmp_path)
+        await _wait_for_webhook(fake, bot)
+        async with aiohttp.ClientSession() as http:
+            skipped = await http.post(url, json=broken, headers=headers)
+            genuine = await http.post(url, json=update, headers=headers)
+        reply = await fake.wait_for_message(ANNA.id)
+        assert await bot.terminate() == 0
+    assert (skipped.status, genuine.status) == (200, 200)  # Telegram is not asked to retry
+    assert reply.text == HELP
+    log = bot.log_text()
+    assert f"update {broken['update_id']} could not be read" in log
+    for secret in ("Иванова", "845-17-29", fake.token):
+        assert secret not in log

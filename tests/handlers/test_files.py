@@ -126,7 +126,9 @@ async def fill_event_report(
     await chat.send("0")
     await chat.send("Договорились провести открытые уроки.")
     for name, content in files:
-        await chat.feed(Update.model_validate(fake.send_document(ORGANISER, name, content)))
+        sent = fake.send_document(ORGANISER, name, content)
+        sent["message"]["message_id"] = updates.next_message_id()  # one numbering per chat
+        await chat.feed(Update.model_validate(sent))
     await chat.press(t("form-button-done"))
     await chat.press(t("dialog-button-submit"))
 
