@@ -185,7 +185,10 @@ async def test_kill_nine_while_people_answer_loses_and_misfiles_nothing(
         for person, found in sent.items()
         if len(found) != 1 or found[0] != expected
     }
-    assert (missing, duplicates, misfiled) == (0, 0, 0), (wrong, told, history(fake, wrong))
+    if wrong:  # both sides of their chats, and the bot's log, kept for a look
+        record = tmp_path / "chats.txt"
+        await asyncio.to_thread(record.write_text, history(fake, wrong) + "\n" + bot.log_text())
+    assert (missing, duplicates, misfiled) == (0, 0, 0), (wrong, told, str(tmp_path))
     log = bot.log_text()
     for secret in ("ответ 2", "Учитель", fake.token):
         assert secret not in log  # the bot's whole log at DEBUG
