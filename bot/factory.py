@@ -34,11 +34,13 @@ from handlers.exporting.registers import Exporter
 from handlers.exporting.service import Exports
 from handlers.exporting.summary import Summarizer
 from handlers.home.service import Home
+from handlers.outbox.pace import Pace
+from handlers.outbox.sender import Sender, SenderSettings
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
 from handlers.staff.service import Staff
 from handlers.telegram.downloads import BotDownloader
-from handlers.telegram.markup import BotMessenger
+from handlers.telegram.outbox import BotCourier, PacingMiddleware
 from handlers.telegram.routers import setup_routers
 from handlers.waves.service import Waves
 from handlers.workflows import Workflows
@@ -71,12 +73,16 @@ class Application:
     single: SingleProcess | None = None  # the database's one process, without Redis
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, pace: Pace | None = None) -> Bot:
+    """The bot's session waits out a 429 (``RetryAfterMiddleware``) and, given ``pace``, keeps
+    every message in Telegram's limits (the outbox's are paced already)."""
     session = TolerantSession()
     if settings.telegram_api_url is not None:
         base = str(settings.telegram_api_url).rstrip("/")
         session = TolerantSession(api=TelegramAPIServer.from_base(base))
     session.middleware(RetryAfterMiddleware())
+    if pace is not None:
+        session.middleware(PacingMiddleware(pace))
     return Bot(
         settings.token(),
         session=session,
@@ -92,6 +98,18 @@ def create_fsm(settings: Settings, database: Database) -> tuple[BaseStorage, Bas
         )
         return storage, RedisEventIsolation(redis=storage.redis)
     return SQLStorage(database), SimpleEventIsolation()
+
+
+def create_sender(settings: Settings, database: Database, clock: Clock) -> Sender:
+    pace = Pace(settings.send_rate, settings.send_chat_seconds, settings.send_reserve)
+    sending = SenderSettings(
+        batch=settings.outbox_batch,
+        claim_seconds=settings.outbox_claim_seconds,
+        attempts=settings.outbox_attempts,
+        concurrency=settings.outbox_concurrency,
+    )
+    # Without Redis one process owns the database (the lease): claims left are a dead one's.
+    return Sender(database, pace, clock, sending, alone=not settings.redis_url)
 
 
 def create_services(settings: Settings, database: Database, clock: Clock | None = None) -> Services:
@@ -151,6 +169,7 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         progress=Progress(database, catalog, settings.targets_file, t, clock),
         exports=Exports(catalog, exporter, summarizer, t, clock),
         workflows=workflows,
+        sender=create_sender(settings, database, clock),
     )
 
 
@@ -204,12 +223,19 @@ def create_application(settings: Settings) -> Application:
     tracker = InFlightTracker()
     dispatcher = create_dispatcher(settings, database, tracker)
     services: Services = dispatcher["services"]
-    bot = create_bot(settings)
+    sender = services.sender
+    bot = create_bot(settings, sender.pace)
     saver, t = services.files, services.t
     retention = retention_job(database, services.catalog, t, saver.store)
 
     async def remind() -> int:
-        return await services.consultations.remind(BotMessenger(bot), settings.reminder_hours)
+        queued = await services.consultations.remind(settings.reminder_hours)
+        if queued:
+            sender.wake()
+        return queued
+
+    async def send_queued() -> int:
+        return await sender.run(BotCourier(bot))
 
     async def save_files() -> int:
         return await saver.run(BotDownloader(bot))
@@ -218,6 +244,7 @@ def create_application(settings: Settings) -> Application:
         Periodic("retention", settings.retention_check_minutes * 60, retention),
         Periodic("reminders", settings.reminder_check_minutes * 60, remind),
         Periodic("files", settings.files_check_minutes * 60, save_files, saver.requested),
+        Periodic("outbox", settings.outbox_poll_seconds, send_queued, sender.requested),
     )
     single = None
     if not settings.redis_url:  # conversation state in the database: one process only
@@ -256,6 +283,7 @@ async def _on_shutdown(app: Application) -> None:
     running = tracker.running
     if running:
         logger.info("waiting for %d update(s) in progress", running)
+    await app.services.sender.stop()  # no new requests; the ones under way finish
     for job in app.jobs:
         await job.stop()
     if not await tracker.wait_idle(tracker.remaining()):

@@ -17,6 +17,8 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject
 
+from handlers.outbox.pace import PACED
+
 logger = logging.getLogger(__name__)
 CLOSING = 0.5
 """Seconds kept, within SHUTDOWN_TIMEOUT, for what follows the updates: the jobs, the FSM
@@ -92,6 +94,8 @@ class RetryAfterMiddleware(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
+                if PACED.get():  # the outbox puts its message back in the queue itself
+                    raise
                 if attempt == self._attempts or error.retry_after > self._max_wait:
                     raise
                 logger.warning(

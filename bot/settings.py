@@ -72,6 +72,15 @@ class Settings(BaseSettings):
     throttle_rate: float = Field(default=5.0, gt=0)
     throttle_burst: int = Field(default=20, ge=1)
     retyped_after_seconds: float = Field(default=3.0, ge=0)
+    # The outbox (handlers.outbox): Telegram's limits, and how the sender works.
+    send_rate: int = Field(default=30, ge=1, le=1000)  # messages a second, all chats
+    send_chat_seconds: float = Field(default=1.0, ge=0)  # between two messages to one chat
+    send_reserve: int = Field(default=1, ge=0)  # of send_rate kept free for replies
+    outbox_batch: int = Field(default=50, ge=1, le=1000)
+    outbox_concurrency: int = Field(default=8, ge=1, le=100)
+    outbox_claim_seconds: float = Field(default=30.0, ge=1)
+    outbox_attempts: int = Field(default=5, ge=1, le=100)
+    outbox_poll_seconds: float = Field(default=2.0, gt=0, le=600)
 
     @field_validator("bot_token")
     @classmethod

@@ -72,3 +72,21 @@ CLOSED_CASES = frozenset(
         CaseStatus.dissolved,
     }
 )
+
+
+class Delivery(StrEnum):
+    """Where a message of the outbox is: see ``storage.models.OutboxMessage``."""
+
+    pending = "pending"
+    claimed = "claimed"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"
+    blocked = "blocked"
+    skipped = "skipped"
+    unknown = "unknown"
+
+
+FINISHED_DELIVERIES = frozenset(
+    {Delivery.sent, Delivery.failed, Delivery.blocked, Delivery.skipped, Delivery.unknown}
+)

@@ -16,6 +16,7 @@ from handlers.dialog.flow import Dialogs
 from handlers.dialog.opening import Opening
 from handlers.exporting.service import Exports
 from handlers.home.service import Home
+from handlers.outbox.sender import Sender
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
 from handlers.staff.service import Staff
@@ -45,3 +46,4 @@ class Services:
     progress: Progress
     exports: Exports
     workflows: Workflows
+    sender: Sender

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from forms.vocabulary import CaseStatus, Role, SubmissionStatus
+from forms.vocabulary import CaseStatus, Delivery, Role, SubmissionStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +21,7 @@ class UserDTO:
     consent_version: str | None = None
     consent_at: datetime | None = None
     erased_at: datetime | None = None
+    blocked_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,4 +172,36 @@ class SlotDTO:
     starts_at: datetime
     submission_id: int | None
     reminded_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message to queue: ``buttons`` are rows of ``{"text", "data"|"url"}``."""
+
+    chat_id: int
+    text: str
+    buttons: list[list[dict[str, str]]] | None = None
+    purpose: str = "notice"
+    priority: int = 0
+    campaign_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxDTO:
+    id: int
+    chat_id: int
+    text: str
+    buttons: list[list[dict[str, str]]] | None
+    purpose: str
+    priority: int
+    campaign_id: int | None
+    status: Delivery
+    not_before: datetime
+    attempts: int
+    claim: str | None
+    claimed_at: datetime | None
+    sent_at: datetime | None
+    message_id: int | None
+    error: str | None
     created_at: datetime

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from forms.vocabulary import CaseStatus, Role, SubmissionStatus
+from forms.vocabulary import CaseStatus, Delivery, Role, SubmissionStatus
 from storage.types import BigId, UTCDateTime, utcnow
 
 NAMING = {
@@ -59,6 +59,9 @@ class User(Base):
     consent_version: Mapped[str | None] = mapped_column(String(32))
     consent_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # Telegram answered 403 (the person blocked the bot): nothing more is queued for them
+    # until they write again.
+    blocked_at: Mapped[datetime | None]
 
 
 class UserMunicipality(Base):
@@ -264,6 +267,36 @@ class Slot(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class OutboxMessage(Base):
+    """A message nobody asked for (a notice, a reminder, an announcement), written in the
+    transaction that decided it and sent by the outbox sender (see handlers.outbox).
+
+    ``status``: pending → claimed (a sender took it, ``claim``) → sending (its request is about
+    to go out) → sent / failed / blocked / skipped; back to pending with ``not_before`` after a
+    429 or a network error. A ``sending`` row whose sender died is ``unknown``: it may or may
+    not have reached the person, and it is not sent again."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_queue", "status", "priority", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    text: Mapped[str] = mapped_column(String(4096))
+    buttons: Mapped[Any | None] = mapped_column(JSON)
+    purpose: Mapped[str] = mapped_column(String(32))
+    priority: Mapped[int] = mapped_column(default=0)
+    campaign_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    status: Mapped[Delivery] = mapped_column(_enum(Delivery), default=Delivery.pending)
+    not_before: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    claim: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Lease(Base):
     """A named lease held by one bot process until it expires (see storage.repositories.leases)."""
 
@@ -295,6 +328,7 @@ __all__ = [
     "Invitation",
     "Lease",
     "Municipality",
+    "OutboxMessage",
     "School",
     "Slot",
     "Submission",

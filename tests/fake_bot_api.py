@@ -18,6 +18,12 @@ Typical use::
 Where a real bot could trip, the fake answers as Telegram does (400/403/404/409/429 with
 Telegram's descriptions), records every 4xx in ``errors`` and every call of a method it does
 not model in ``unexpected_calls``.
+
+``limit_rate()`` turns on Telegram's flood control: a sendMessage/sendPhoto/sendDocument that
+would make more than 30 successful sends in a sliding second overall, or more than 1 to one chat
+(the defaults), is refused with 429 "Too Many Requests: retry after N": a real refusal, not an
+injected fault. ``sends`` (every successful send, limited or not), ``rate_refusals`` and
+``max_sends_in_any_second()`` let a test or a benchmark prove how fast the bot sent.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import mimetypes
 import re
 import secrets
@@ -54,6 +61,7 @@ __all__ = [
     "FakeChat",
     "FakeUser",
     "RecordedError",
+    "SendTime",
     "SentFile",
     "StoredFile",
     "UploadedFile",
@@ -864,6 +872,57 @@ class _ChatState:
         return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------- flood control
+
+
+@dataclass
+class _RateLimiter:
+    """Sliding-window counts of successful sends: at most ``total`` in any ``window`` seconds,
+    and at most ``per_chat`` to one chat (None: no such limit)."""
+
+    total: int | None
+    per_chat: int | None
+    window: float
+    sent: deque[float] = field(default_factory=deque)
+    sent_to: defaultdict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+
+    def retry_after(self, chat_id: int, now: float) -> int | None:
+        """Whole seconds (rounded up, at least 1) until a send to the chat fits; None: it fits."""
+        wait = max(
+            self._wait(self.sent, self.total, now),
+            self._wait(self.sent_to[chat_id], self.per_chat, now),
+        )
+        return max(1, math.ceil(wait)) if wait > 0 else None
+
+    def record(self, chat_id: int, now: float) -> None:
+        self.sent.append(now)
+        self.sent_to[chat_id].append(now)
+
+    def _wait(self, times: deque[float], limit: int | None, now: float) -> float:
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if limit is None or len(times) < limit:
+            return 0.0
+        return times[-limit] + self.window - now  # when the send that must leave does
+
+
+class SendTime(NamedTuple):
+    """A successful sending call: when (``time.monotonic()``) and to which chat."""
+
+    at: float
+    chat_id: int
+
+
+def _max_in_window(times: list[float], window: float) -> int:
+    """The most timestamps (sorted) that fit in one half-open window of ``window`` seconds."""
+    most, first = 0, 0
+    for last, at in enumerate(times):
+        while at - times[first] >= window:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
 Handler = Callable[[Params], Awaitable[Any]]
 MessageRef = BotMessage | tuple[int, int]
 
@@ -914,6 +973,9 @@ class FakeBotAPI:
         self._holds: dict[str, tuple[asyncio.Event, asyncio.Event]] = {}
         self._delays: dict[str, float] = {}
         self.in_flight: defaultdict[str, int] = defaultdict(int)  # delayed calls under way
+        self.sends: list[SendTime] = []  # every successful sending call, limited or not
+        self.rate_refusals = 0  # 429s from limit_rate (not from fail_next)
+        self._rate_limiter: _RateLimiter | None = None
         self._handlers = self._handler_table()
         self._canonical = {name.lower(): name for name in self._handlers}
 
@@ -980,6 +1042,38 @@ class FakeBotAPI:
         """Every call of ``method`` takes ``seconds`` (a slow network) until set to 0;
         ``in_flight[method]`` counts those under way."""
         self._delays[method.lower()] = seconds
+
+    def limit_rate(
+        self,
+        total_per_second: int | None = 30,
+        per_chat_per_second: int | None = 1,
+        *,
+        window: float = 1.0,
+    ) -> None:
+        """From now on refuse, as Telegram does, a sendMessage, sendPhoto or sendDocument that
+        would make more than ``total_per_second`` successful sends overall, or more than
+        ``per_chat_per_second`` to one chat, within any ``window`` seconds (a shorter window
+        lets a test see the window pass without waiting a whole second).
+
+        The refusal is a 429 with ``retry_after`` = whole seconds until the window has room
+        (rounded up, at least 1), recorded in ``errors`` with ``injected=False`` and counted in
+        ``rate_refusals``; it creates no message and does not count toward the window. None
+        lifts that limit; ``limit_rate(None, None)`` turns the limiter off. Each call starts
+        with empty windows. Edits, answerCallbackQuery, getUpdates etc. are never limited."""
+        for limit in (total_per_second, per_chat_per_second):
+            if limit is not None and limit < 1:
+                raise ValueError(f"a rate limit is at least 1 send, got {limit}")
+        if window <= 0:
+            raise ValueError(f"the window must be positive, got {window}")
+        off = total_per_second is None and per_chat_per_second is None
+        self._rate_limiter = (
+            None if off else _RateLimiter(total_per_second, per_chat_per_second, window)
+        )
+
+    def max_sends_in_any_second(self, chat_id: int | None = None) -> int:
+        """The most successful sends (to ``chat_id``, or overall) within any one second."""
+        times = [send.at for send in self.sends if chat_id is None or send.chat_id == chat_id]
+        return _max_in_window(times, 1.0)
 
     def open_chat(self, who: FakeUser | FakeChat) -> None:
         """Make a chat known to the bot without a message in it (user pressed Start long ago)."""
@@ -1572,7 +1666,25 @@ class FakeBotAPI:
         if target and not state.has_message(int(target)) and not allowed:
             raise bad_request("message to be replied not found")
 
+    def _admit_send(self, state: _ChatState) -> None:
+        """Telegram's flood control (see ``limit_rate``): 429 for a send over the limit.
+
+        The send is counted in ``_record``; handlers must not await in between, so that the
+        check and the count are one step under asyncio."""
+        if self._rate_limiter is None:
+            return
+        retry_after = self._rate_limiter.retry_after(state.id, time.monotonic())
+        if retry_after is not None:
+            self.rate_refusals += 1
+            raise ApiError(
+                429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+            )
+
     def _record(self, state: _ChatState, message: BotMessage) -> JSON:
+        now = time.monotonic()
+        self.sends.append(SendTime(now, state.id))
+        if self._rate_limiter is not None:
+            self._rate_limiter.record(state.id, now)
         message.chat = state.chat
         message.sender = self._bot_user()
         state.bot_messages.append(message)
@@ -1580,6 +1692,7 @@ class FakeBotAPI:
 
     async def _send_message(self, p: Params) -> JSON:
         state = self._chat_for_send(p)
+        self._admit_send(state)
         text = p.text("text") or ""
         if not text.strip():
             raise bad_request("message text is empty")
@@ -1688,6 +1801,7 @@ class FakeBotAPI:
 
     def _send_media(self, p: Params, kind: str) -> JSON:
         state = self._chat_for_send(p)
+        self._admit_send(state)
         stored = self._media_source(p, kind)
         caption = p.text("caption") or ""
         plain, entities = self._formatted(

@@ -436,6 +436,106 @@ async def test_reply_to_a_missing_message_is_refused(fake: FakeBotAPI, bot: Bot)
         await bot.send_message(ALICE.id, "ответ", reply_to_message_id=question + 100)
 
 
+# --------------------------------------------------------------------------- flood control
+
+FLOOD_WAIT_1 = RecordedError("sendMessage", "Too Many Requests: retry after 1", 429, injected=False)
+
+
+async def test_rate_limit_lets_30_sends_a_second_through(fake: FakeBotAPI, bot: Bot) -> None:
+    pupils = [FakeUser(2000 + n, f"Ученик {n}") for n in range(40)]
+    for pupil in pupils:
+        fake.open_chat(pupil)
+    fake.limit_rate(30, 1)
+
+    results = await asyncio.gather(
+        *(bot.send_message(pupil.id, "Напоминание") for pupil in pupils), return_exceptions=True
+    )
+
+    refused = [result for result in results if isinstance(result, TelegramRetryAfter)]
+    assert sum(isinstance(result, Message) for result in results) == 30
+    assert len(refused) == 10
+    assert all(flood.retry_after >= 1 for flood in refused)
+    assert (fake.rate_refusals, fake.max_sends_in_any_second()) == (10, 30)
+    assert sum(len(fake.messages(pupil.id)) for pupil in pupils) == 30
+    assert fake.errors == [FLOOD_WAIT_1] * 10
+    with pytest.raises(AssertionError, match="Too Many Requests"):
+        fake.assert_no_errors()  # the limiter's refusals are the bot's own doing
+
+
+async def test_rate_limit_allows_one_send_a_second_per_chat(
+    fake: FakeBotAPI, bot: Bot, alice_chat: int
+) -> None:
+    fake.open_chat(BOB)
+    fake.limit_rate(30, 1, window=0.2)
+
+    results = await asyncio.gather(
+        bot.send_message(alice_chat, "раз"),
+        bot.send_message(alice_chat, "раз"),
+        bot.send_message(BOB.id, "раз"),
+        return_exceptions=True,
+    )
+
+    (flood,) = [result for result in results if isinstance(result, TelegramRetryAfter)]
+    assert flood.retry_after == 1  # whole seconds, rounded up, even for a 0.2 s window
+    assert "Too Many Requests: retry after 1" in flood.message
+    assert [len(fake.messages(chat)) for chat in (alice_chat, BOB.id)] == [1, 1]
+    await asyncio.sleep(0.25)  # the window has passed
+    await bot.send_message(alice_chat, "два")
+    assert [m.text for m in fake.messages(alice_chat)] == ["раз", "два"]
+    assert fake.max_sends_in_any_second(alice_chat) == 2  # counted over a whole second
+    assert (fake.rate_refusals, fake.errors) == (1, [FLOOD_WAIT_1])
+
+
+async def test_rate_limited_send_leaves_no_message_and_does_not_count(
+    fake: FakeBotAPI, bot: Bot, alice_chat: int
+) -> None:
+    fake.limit_rate(30, 1, window=0.5)
+    sent = await bot.send_message(alice_chat, "Вопрос", reply_markup=YES_NO)
+    await asyncio.sleep(0.3)
+
+    with pytest.raises(TelegramRetryAfter) as flood:
+        await bot.send_photo(alice_chat, BufferedInputFile(b"\xff\xd8\xff\xd9", "chart.jpg"))
+    # Only sends are limited: callback answers, edits and chat actions go through.
+    callback_id = fake.press(ALICE, await fake.wait_for_message(alice_chat, timeout=1), "Да")
+    assert await bot.answer_callback_query(callback_id)
+    await bot.edit_message_text("Вопрос?", chat_id=alice_chat, message_id=sent.message_id)
+    await bot.send_chat_action(alice_chat, "typing")
+    await asyncio.sleep(0.25)  # 0.55 s after the first send, 0.25 s after the refused one
+    await bot.send_document(alice_chat, BufferedInputFile(b"table", "table.csv"))
+
+    assert flood.value.retry_after == 1
+    assert [m.kind for m in fake.messages(alice_chat)] == ["text", "document"]
+    assert [send.chat_id for send in fake.sends] == [alice_chat, alice_chat]
+    assert fake.rate_refusals == 1
+    assert fake.errors == [
+        RecordedError("sendPhoto", "Too Many Requests: retry after 1", 429, injected=False)
+    ]
+
+
+async def test_without_limit_rate_sends_are_not_limited(
+    fake: FakeBotAPI, bot: Bot, alice_chat: int
+) -> None:
+    for number in range(10):
+        await bot.send_message(alice_chat, f"сообщение {number}")
+
+    assert len(fake.messages(alice_chat)) == 10
+    assert fake.max_sends_in_any_second(alice_chat) == 10
+    assert fake.rate_refusals == 0
+    fake.assert_no_errors()
+
+    fake.limit_rate()  # the earlier sends do not count: the window starts empty
+    await bot.send_message(alice_chat, "можно")
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(alice_chat, "слишком быстро")
+    fake.limit_rate(None, None)  # off again
+    await bot.send_message(alice_chat, "снова можно")
+
+    assert len(fake.messages(alice_chat)) == 12
+    assert fake.max_sends_in_any_second(BOB.id) == 0
+    with pytest.raises(ValueError, match="at least 1"):
+        fake.limit_rate(0)
+
+
 # --------------------------------------------------------------------------- updates
 
 

@@ -78,7 +78,7 @@ class Outcome:
     finished: bool = False  # the dialog is over: clear the FSM state
     edit: Reply | None = None  # new text and keyboard of the pressed message
     drop_keyboard: bool = False  # remove the pressed message's buttons, keep its text
-    notices: tuple[Notice, ...] = ()  # messages to other people, after the replies
+    notices: tuple[Notice, ...] = ()  # queued for other people: the outbox is woken
     committed: tuple[Callable[[], None], ...] = ()  # called after the transaction commits
     screen: tuple[int, str] | None = None  # the submission and question the replies show
 
@@ -172,6 +172,7 @@ class Dialog:
         self.workflows, self.access = dialogs.workflows, dialogs.access
         self.retyped_after, self.prompts = dialogs.retyped_after, dialogs.prompts
         self.today, self.user_id, self.links = today, user_id, links
+        self.clock = dialogs.clock
 
     # --- entry points -----------------------------------------------------------------
 
@@ -462,7 +463,7 @@ class Dialog:
         await uow.submissions.replace_in_wave(ctx.submission, ctx.form.id)
         await self._place(uow, ctx.form, ctx.submission.id, kept)
         follow = await self.workflows.submitted(
-            uow, Sent(ctx.form, ctx.submission, kept, self.links)
+            uow, Sent(ctx.form, ctx.submission, kept, self.links), self.clock.now_utc()
         )
         review = engine.screen(ctx.form, kept, engine.Cursor())
         assert isinstance(review, ReviewScreen)

@@ -10,7 +10,7 @@ from forms.vocabulary import Role
 from handlers.access import Scope
 from handlers.container import Services
 from handlers.telegram.filters import CallbackPrefixes, Commands, HasRole, Pressed
-from handlers.telegram.markup import BotMessenger, answer, edit, send
+from handlers.telegram.markup import answer, edit, send
 from handlers.telegram.refusals import refuse_button, refuse_command, refused
 from handlers.ui import Reply
 from handlers.workflows.consultation.screens import ConsultCallback, SlotCallback
@@ -70,4 +70,5 @@ async def on_press(
             await edit(message, reply)
     if done.more and message is not None:
         await send(bot, message.chat.id, done.more)
-    await BotMessenger(bot).deliver(done.notices)
+    if done.notices:
+        services.sender.wake()

@@ -25,7 +25,7 @@ from handlers.dialog.data import DialogData
 from handlers.dialog.flow import Outcome, Typed
 from handlers.home.screens import MenuAction, MenuCallback
 from handlers.telegram.filters import NotCommand, Pressed
-from handlers.telegram.markup import BotLinks, BotMessenger, answer, drop_keyboard, edit, send
+from handlers.telegram.markup import BotLinks, answer, drop_keyboard, edit, send
 from handlers.telegram.profiles import profile_of
 
 
@@ -95,7 +95,8 @@ async def apply(
     if outcome.screen is not None and sent:
         submission_id, question_id = outcome.screen
         services.dialogs.prompts.shown(submission_id, sent[0], question_id)
-    await BotMessenger(bot).deliver(outcome.notices)
+    if outcome.notices:
+        services.sender.wake()
 
 
 def raw_answer(message: Message) -> RawAnswer | None:

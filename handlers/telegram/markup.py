@@ -1,7 +1,7 @@
 """Replies and notices of the services sent through aiogram, and the ports they use.
 
-``BotMessenger`` and ``BotLinks`` are the Telegram side of ``handlers.ui.Messenger`` and
-``handlers.ui.Links``; the composition root and the routers hand them to services."""
+``BotLinks`` is the Telegram side of ``handlers.ui.Links``; the routers hand it to services.
+(Messages to other people go through the outbox: see ``handlers.telegram.outbox``.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -21,7 +21,7 @@ from aiogram.types import (
 )
 from aiogram.utils.deep_linking import create_start_link
 
-from handlers.ui import Button, Keyboard, Markup, Notice, RemoveKeyboard, Reply, ShareContact
+from handlers.ui import Button, Keyboard, Markup, RemoveKeyboard, Reply, ShareContact
 
 logger = logging.getLogger(__name__)
 TelegramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
@@ -84,28 +84,6 @@ async def drop_keyboard(message: Message) -> None:
     """Remove the pressed message's buttons, keep its text."""
     with suppress(TelegramBadRequest):
         await message.edit_reply_markup(reply_markup=None)
-
-
-class BotMessenger:
-    """Notices sent one by one; someone who blocked the bot is skipped and logged."""
-
-    def __init__(self, bot: Bot) -> None:
-        self.bot = bot
-
-    async def deliver(self, notices: Sequence[Notice]) -> int:
-        delivered = 0
-        for notice in notices:
-            try:
-                await self.bot.send_message(
-                    notice.chat_id, notice.text, reply_markup=inline(notice.markup)
-                )
-            except (TelegramForbiddenError, TelegramBadRequest) as error:
-                logger.warning(
-                    "notice to %s not delivered: %s", notice.chat_id, type(error).__name__
-                )
-                continue
-            delivered += 1
-        return delivered
 
 
 class BotLinks:

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from handlers.container import Services
 from handlers.telegram.dialog import open_form
 from handlers.telegram.filters import Pressed
-from handlers.telegram.markup import BotLinks, BotMessenger, answer, edit
+from handlers.telegram.markup import BotLinks, answer, edit
 from handlers.telegram.profiles import profile_of
 from handlers.workflows.mentoring.screens import PAIR_PREFIX, PairCallback
 
@@ -63,4 +63,5 @@ async def on_button(
     await query.answer(screen.alert, show_alert=screen.alert is not None)
     if screen.edit is not None and isinstance(query.message, Message):
         await edit(query.message, screen.edit)
-    await BotMessenger(bot).deliver(screen.notices)
+    if screen.notices:
+        services.sender.wake()

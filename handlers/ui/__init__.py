@@ -2,10 +2,10 @@
 
 Services answer with ``Reply`` and ``Notice`` objects whose keyboards hold ``Button``s with
 packed ``Callback`` data; the Telegram layer (``handlers.telegram``) turns them into aiogram's
-markup and sends them. Two ports reach Telegram the other way: ``Messenger`` delivers
-notices to other people, ``Links`` names the bot's deep links. Nothing here imports aiogram,
-so services (and the command line that runs some of them) load without it: importing aiogram
-costs about 5 s and 170 MB on this kind of machine.
+markup and sends them; notices to other people are queued in the outbox (``handlers.outbox``).
+One port reaches Telegram the other way: ``Links`` names the bot's deep links. Nothing here
+imports aiogram, so services (and the command line that runs some of them) load without it:
+importing aiogram costs about 5 s and 170 MB on this kind of machine.
 """
 
 from handlers.ui.callbacks import Callback
@@ -14,7 +14,6 @@ from handlers.ui.messages import (
     Keyboard,
     Links,
     Markup,
-    Messenger,
     Notice,
     RemoveKeyboard,
     Reply,
@@ -29,7 +28,6 @@ __all__ = [
     "Keyboard",
     "Links",
     "Markup",
-    "Messenger",
     "Notice",
     "RemoveKeyboard",
     "Reply",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -75,14 +75,6 @@ class Notice:
     chat_id: int
     text: str
     markup: Keyboard | None = None
-
-
-class Messenger(Protocol):
-    """Sends notices; someone who blocked the bot is skipped, never an error."""
-
-    async def deliver(self, notices: Sequence[Notice]) -> int:
-        """Send each notice; returns how many were delivered."""
-        ...
 
 
 class Links(Protocol):

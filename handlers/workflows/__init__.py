@@ -7,19 +7,21 @@ texts and buttons, ``router.py`` its Telegram adapter. The composition root regi
 workflow once, in ``Workflows``.
 
 A workflow's ``submitted`` runs inside the transaction that marks the response sent, so its
-state is written together with it; what it wants said is returned and sent only after the
-commit: more replies to the person, notices to other people, and hooks to run.
+state is written together with it, and so are its notices to other people (queued in the
+outbox); more replies to the person and hooks to run are returned, for after the commit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from exports.rows import ExtraKind
 from forms.schema import Form, WorkflowNeeds
 from forms.vocabulary import Role, WorkflowKind
+from handlers.outbox.queue import queue
 from handlers.ui import Links, Notice, Reply
 from storage.dto import SubmissionDTO
 from storage.registers import Extra
@@ -98,6 +100,9 @@ class Workflows:
         spec = self.spec(form)
         return spec is not None and role in spec.staff
 
-    async def submitted(self, uow: UnitOfWork, sent: Sent) -> FollowUp:
+    async def submitted(self, uow: UnitOfWork, sent: Sent, now: datetime) -> FollowUp:
+        """The workflow's follow-up; its notices are queued in this transaction."""
         workflow = None if sent.form.workflow is None else self._workflows.get(sent.form.workflow)
-        return FollowUp() if workflow is None else await workflow.submitted(uow, sent)
+        follow = FollowUp() if workflow is None else await workflow.submitted(uow, sent)
+        await queue(uow, follow.notices, now)
+        return follow

@@ -11,6 +11,7 @@ from storage.repositories.attachments import AttachmentRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.forms import FormRepository
 from storage.repositories.leases import LeaseRepository
+from storage.repositories.outbox import OutboxRepository
 from storage.repositories.progress import ProgressRepository
 from storage.repositories.schools import SchoolRepository
 from storage.repositories.slots import SlotRepository
@@ -77,6 +78,10 @@ class UnitOfWork:
     def leases(self) -> LeaseRepository:
         return LeaseRepository(self.connection)
 
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.connection)
+
 
 __all__ = [
     "AttachmentRepository",
@@ -85,6 +90,7 @@ __all__ = [
     "FormRepository",
     "InvitationRepository",
     "LeaseRepository",
+    "OutboxRepository",
     "ProgressRepository",
     "RoleRepository",
     "SchoolRepository",

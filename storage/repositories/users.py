@@ -58,6 +58,7 @@ class UserRepository:
             "last_name": profile.last_name[:128] if profile.last_name else None,
             "username": profile.username,
             "language": profile.language,
+            "blocked_at": None,  # they wrote: they have not blocked the bot (any more)
         }
         if role is not None:
             values["role"] = role
@@ -65,10 +66,9 @@ class UserRepository:
             update(User).where(User.id == profile.id, User.erased_at.is_(None)).values(**values)
         )
         if updated.rowcount == 0 and await self.get(profile.id) is not None:
-            if role is not None:  # an erased profile keeps its pseudonym, but roles still change
-                await self._connection.execute(
-                    update(User).where(User.id == profile.id).values(role=role)
-                )
+            # An erased profile keeps its pseudonym, but roles still change.
+            kept: dict[str, object] = {"blocked_at": None} | ({"role": role} if role else {})
+            await self._connection.execute(update(User).where(User.id == profile.id).values(kept))
             user = await self.get(profile.id)
             assert user is not None
             return user

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram import Dispatcher
+from aiogram import Bot, Dispatcher
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -15,6 +15,7 @@ from aiogram.methods import (
 )
 from aiogram.types import InlineKeyboardMarkup, Update, User
 
+from handlers.telegram.outbox import BotCourier
 from tests import updates
 from tests.mocked_bot import MockedBot
 
@@ -47,6 +48,7 @@ class Conversation:
 
     async def feed(self, update: Update) -> None:
         await self.dispatcher.feed_update(self.bot, update)
+        await deliver_outbox(self.dispatcher, self.bot)
 
     async def send(self, text: str) -> None:
         await self.feed(updates.message(text, sender=self.user))
@@ -97,3 +99,15 @@ class Conversation:
 
     def texts(self) -> list[str]:
         return [m.text for m in self.screen()]
+
+
+async def deliver_outbox(dispatcher: Dispatcher, bot: Bot) -> int:
+    """Send what the update queued for other people, as the bot's outbox job would. The pace
+    between two messages to one chat is left out here (tests/handlers/test_outbox.py checks
+    it); handler tests check what is said."""
+    sender = dispatcher["services"].sender
+    sender.pace.per_chat = 0.0
+    handled = 0
+    while found := await sender.run(BotCourier(bot)):
+        handled += found
+    return handled

@@ -15,13 +15,12 @@ from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
 from forms.vocabulary import Role
-from handlers.telegram.markup import BotMessenger
 from storage.database import Database
 from storage.erasure import erase_expired
 from storage.models import Case, Slot
 from tests import updates
 from tests.conftest import MACHINE_SPEED
-from tests.handlers.conversation import Conversation
+from tests.handlers.conversation import Conversation, deliver_outbox
 from tests.handlers.test_access import give_role
 from tests.mocked_bot import TOKEN, MockedBot
 
@@ -227,9 +226,11 @@ async def test_the_parent_is_reminded_once_the_day_before(
     await request(parent)
     await parent.press(parent.last().buttons[0])
     consultations = dispatcher["services"].consultations
-    assert await consultations.remind(BotMessenger(bot), hours=48) == 1
+    assert await consultations.remind(hours=48) == 1
+    assert await deliver_outbox(dispatcher, bot) == 1
     assert parent.last().text.startswith("Напоминаем")
-    assert await consultations.remind(BotMessenger(bot), hours=48) == 0
+    assert await consultations.remind(hours=48) == 0
+    assert await deliver_outbox(dispatcher, bot) == 0
 
 
 async def test_retention_counts_from_the_consultation_being_closed(

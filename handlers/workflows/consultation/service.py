@@ -14,7 +14,8 @@ from datetime import datetime, time, timedelta
 from forms.values import parse_date
 from forms.vocabulary import REGIONAL, STAFF, CaseStatus, Role
 from handlers.access import Access, Scope
-from handlers.ui import Keyboard, Messenger, Notice, Reply
+from handlers.outbox.queue import queue
+from handlers.ui import Keyboard, Notice, Reply
 from handlers.workflows import FollowUp, Sent, WorkflowSpec
 from handlers.workflows.consultation import SPEC
 from handlers.workflows.consultation.screens import (
@@ -197,7 +198,9 @@ class Consultations:
             return Done(alert=self.t("access-denied"), denied=True)
         try:
             async with self.db.transaction() as uow:
-                return await _STEPS[data.a](self, uow, data, case, user_id)
+                done = await _STEPS[data.a](self, uow, data, case, user_id)
+                await queue(uow, done.notices, self.texts.clock.now_utc())
+                return done
         except Conflict as error:
             return await self._refusal(error.message_id, case, user_id)
 
@@ -332,22 +335,22 @@ class Consultations:
 
     # --- the reminder the day before -------------------------------------------------------
 
-    async def remind(self, messenger: Messenger, hours: int) -> int:
-        """Remind parents of consultations within ``hours``. Each slot is claimed (one
-        conditional UPDATE) before its message goes out: at most one reminder, even with
-        several processes."""
+    async def remind(self, hours: int) -> int:
+        """Queue reminders to parents of consultations within ``hours``. Each slot is marked
+        (one conditional UPDATE) in the transaction that queues its reminder: at most one
+        reminder, even with several processes. Returns how many were queued."""
         now = self.texts.clock.now_utc()
         async with self.db.read() as uow:
             due = await uow.slots.due(now, now + timedelta(hours=hours))
-        sent = 0
+        queued = 0
         for slot in due:
             async with self.db.transaction() as uow:
                 claimed = await uow.slots.mark_reminded(slot.id)
                 case = await uow.cases.get(slot.submission_id) if slot.submission_id else None
-            if claimed and case is not None and case.status is CaseStatus.scheduled:
-                await messenger.deliver([self._reminder(case, slot)])
-                sent += 1
-        return sent
+                if claimed and case is not None and case.status is CaseStatus.scheduled:
+                    reminder = self._reminder(case, slot)
+                    queued += await queue(uow, [reminder], now, purpose="consultation-reminder")
+        return queued
 
     def _reminder(self, case: CaseDTO, slot: SlotDTO) -> Notice:
         when = self.texts.when(slot.starts_at)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from forms.i18n import Translator
 from forms.vocabulary import CaseStatus
 from handlers.clock import Clock
+from handlers.outbox.queue import queue
 from handlers.ui import Keyboard, Links, Notice, Reply, split_text
 from handlers.workflows import FollowUp, Sent, WorkflowSpec
 from handlers.workflows.mentoring import SPEC
@@ -254,8 +255,11 @@ class PairDesk:
             if pair is None:
                 return self._stale()
             if button.k:
-                return await self._as_invitee(uow, pair, profile.id, button)
-            return await self._as_party(uow, pair, profile.id, button)
+                screen = await self._as_invitee(uow, pair, profile.id, button)
+            else:
+                screen = await self._as_party(uow, pair, profile.id, button)
+            await queue(uow, screen.notices, self.clock.now_utc())
+            return screen
 
     def _stale(self) -> Screen:
         return Screen(alert=self.t("mentoring-stale"))
