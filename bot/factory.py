@@ -26,6 +26,7 @@ from bot.workflows import WORKFLOWS
 from forms.i18n import Translator, translator
 from forms.problems import problem_text
 from handlers.access import Access
+from handlers.campaigns.service import CampaignRules, Campaigns
 from handlers.clock import Clock
 from handlers.container import Services
 from handlers.dialog.flow import Dialogs, Prompts
@@ -39,6 +40,7 @@ from handlers.outbox.sender import Sender, SenderSettings
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
 from handlers.staff.service import Staff
+from handlers.telegram.campaigns import show_progress
 from handlers.telegram.downloads import BotDownloader
 from handlers.telegram.outbox import BotCourier, PacingMiddleware
 from handlers.telegram.routers import setup_routers
@@ -48,6 +50,7 @@ from handlers.workflows.consultation.screens import Texts
 from handlers.workflows.consultation.service import Consultations, ConsultationWorkflow
 from handlers.workflows.event.service import EventWorkflow, FileSaver
 from handlers.workflows.mentoring.service import MentoringWorkflow, Pairs
+from handlers.workflows.profile.service import ProfileWorkflow
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.files import FileStore
@@ -56,7 +59,7 @@ from storage.fsm import SQLStorage
 logger = logging.getLogger(__name__)
 PROMPTS_REMEMBERED = 10_000
 """Responses whose last screens one bot process remembers (see ``Prompts``)."""
-COMMANDS = ("start", "help", "cancel", "requests", "pairs", "mydata", "delete_me")
+COMMANDS = ("start", "help", "cancel", "requests", "pairs", "mydata", "mute", "delete_me")
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         retry_after=timedelta(minutes=settings.files_check_minutes),
     )
     asking = ConsultationWorkflow(Texts(t, clock), settings.slots_shown)
-    workflows = Workflows([asking, MentoringWorkflow(t), EventWorkflow(saver)])
+    workflows = Workflows([asking, MentoringWorkflow(t), EventWorkflow(saver), ProfileWorkflow()])
     exporter = Exporter(
         database, t, clock.zone, settings.pseudonym_secret(), workflows, now=clock.now_utc
     )
@@ -141,6 +144,10 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         form_files=lambda: {entry.form.id: entry.form for entry in catalog.all()},
         now=clock.now_utc,
     )
+    sender = create_sender(settings, database, clock)
+    rules = CampaignRules(settings.campaign_days, tuple(settings.campaign_reminder_days))
+    campaigns = Campaigns(database, catalog, t, clock, sender, rules)
+    sender.skips.append(campaigns.unwanted)
     return Services(
         t=t,
         clock=clock,
@@ -169,7 +176,8 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         progress=Progress(database, catalog, settings.targets_file, t, clock),
         exports=Exports(catalog, exporter, summarizer, t, clock),
         workflows=workflows,
-        sender=create_sender(settings, database, clock),
+        sender=sender,
+        campaigns=campaigns,
     )
 
 
@@ -237,6 +245,15 @@ def create_application(settings: Settings) -> Application:
     async def send_queued() -> int:
         return await sender.run(BotCourier(bot))
 
+    async def campaign_reminders() -> int:
+        queued = await services.campaigns.scheduled()
+        if queued:
+            sender.wake()
+        return queued
+
+    async def campaign_progress() -> int:
+        return await show_progress(bot, services)
+
     async def save_files() -> int:
         return await saver.run(BotDownloader(bot))
 
@@ -245,6 +262,8 @@ def create_application(settings: Settings) -> Application:
         Periodic("reminders", settings.reminder_check_minutes * 60, remind),
         Periodic("files", settings.files_check_minutes * 60, save_files, saver.requested),
         Periodic("outbox", settings.outbox_poll_seconds, send_queued, sender.requested),
+        Periodic("campaign reminders", settings.reminder_check_minutes * 60, campaign_reminders),
+        Periodic("campaign progress", settings.campaign_progress_seconds, campaign_progress),
     )
     single = None
     if not settings.redis_url:  # conversation state in the database: one process only

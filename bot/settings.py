@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     outbox_claim_seconds: float = Field(default=30.0, ge=1)
     outbox_attempts: int = Field(default=5, ge=1, le=100)
     outbox_poll_seconds: float = Field(default=2.0, gt=0, le=600)
+    # Campaigns (/campaigns): a new one's deadline, its reminders, its progress message.
+    campaign_days: int = Field(default=14, ge=1, le=365)
+    campaign_reminder_days: Annotated[tuple[int, ...], NoDecode] = (3, 1)
+    campaign_progress_seconds: float = Field(default=3.0, gt=0, le=600)
 
     @field_validator("bot_token")
     @classmethod
@@ -98,6 +102,16 @@ class Settings(BaseSettings):
         if not all(part.isdigit() for part in parts):
             raise _refuse("settings-ids")
         return frozenset(int(part) for part in parts)
+
+    @field_validator("campaign_reminder_days", mode="before")
+    @classmethod
+    def _split_days(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        parts = [part for part in re.split(r"[,\s]+", value.strip()) if part]
+        if not all(part.isdigit() and int(part) <= 60 for part in parts):
+            raise _refuse("settings-days")
+        return tuple(sorted({int(part) for part in parts}, reverse=True))
 
     @field_validator("forms_dir")
     @classmethod

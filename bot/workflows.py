@@ -3,9 +3,9 @@ their declarations to check forms and to write registers)."""
 
 from __future__ import annotations
 
-from handlers.workflows import Workflows, WorkflowSpec, consultation, event, mentoring
+from handlers.workflows import Workflows, WorkflowSpec, consultation, event, mentoring, profile
 
-WORKFLOWS: tuple[WorkflowSpec, ...] = (consultation.SPEC, mentoring.SPEC, event.SPEC)
+WORKFLOWS: tuple[WorkflowSpec, ...] = (consultation.SPEC, mentoring.SPEC, event.SPEC, profile.SPEC)
 
 
 def declared() -> Workflows:

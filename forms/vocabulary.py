@@ -47,6 +47,32 @@ class WorkflowKind(StrEnum):
     consultation = "consultation"  # a parent's request: booked, held, cancelled
     mentoring = "mentoring"  # a pair: the mentee confirms, meetings, completed or dissolved
     event = "event"  # an event report: its files are saved to disk
+    profile = "profile"  # «О себе»: who the person is and their school, kept in their profile
+
+
+class PersonKind(StrEnum):
+    """Who someone is among the respondents (their profile; a campaign's audience)."""
+
+    teacher = "teacher"
+    head = "head"  # руководитель школы или заместитель
+    parent = "parent"
+    other = "other"
+
+
+class SchoolGroup(StrEnum):
+    """Which schools a campaign reaches."""
+
+    all = "all"
+    low = "low"  # ШНОР
+    difficult = "difficult"  # ШНСУ
+    both = "both"  # ШНОР и ШНСУ
+
+
+class CampaignState(StrEnum):
+    draft = "draft"
+    sending = "sending"
+    sent = "sent"
+    closed = "closed"
 
 
 class CaseStatus(StrEnum):

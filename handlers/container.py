@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from forms.i18n import Translator
 from handlers.access import Access
+from handlers.campaigns.service import Campaigns
 from handlers.clock import Clock
 from handlers.dialog.flow import Dialogs
 from handlers.dialog.opening import Opening
@@ -47,3 +48,4 @@ class Services:
     exports: Exports
     workflows: Workflows
     sender: Sender
+    campaigns: Campaigns

@@ -37,6 +37,7 @@ async def save_directory(uow: UnitOfWork, records: Sequence[SchoolRecord]) -> Im
             low_results=record.low_results,
             difficult_conditions=record.difficult_conditions,
             partner=record.partner,
+            teachers=record.teachers,
         )
     created = len({r.code for r in records} - known)
     return Imported(len(municipalities), len(records), created, len(records) - created)

@@ -22,6 +22,10 @@ class UserDTO:
     consent_at: datetime | None = None
     erased_at: datetime | None = None
     blocked_at: datetime | None = None
+    kind: str | None = None
+    school_id: int | None = None
+    muted_at: datetime | None = None
+    reminded_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +101,7 @@ class SchoolDTO:
     low_results: bool
     difficult_conditions: bool
     partner: bool
+    teachers: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,3 +210,46 @@ class OutboxDTO:
     message_id: int | None
     error: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignDTO:
+    id: int
+    form_id: str
+    wave_id: int | None
+    kind: str
+    schools: str
+    municipality_ids: list[int] | None
+    deadline: date | None
+    text: str | None
+    state: str
+    reminder_days: list[int]
+    reminded_days: list[int]
+    created_by: int
+    created_at: datetime
+    sent_at: datetime | None
+    closed_at: datetime | None
+    progress_chat_id: int | None
+    progress_message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """One school of a campaign: who is expected and who answered."""
+
+    school_id: int
+    school: str
+    municipality_id: int
+    municipality: str
+    registered: int  # people of the audience's kind with this school in their profile
+    answered: int
+    teachers: int | None  # the directory's «Педагогов»
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    user_id: int
+    answered: bool
+    has_draft: bool
+    muted: bool
+    reminded_at: datetime | None

@@ -62,6 +62,14 @@ class User(Base):
     # Telegram answered 403 (the person blocked the bot): nothing more is queued for them
     # until they write again.
     blocked_at: Mapped[datetime | None]
+    # The profile (the built-in form «profile», or a school link): who they are among the
+    # respondents (forms.vocabulary.PersonKind) and their school.
+    kind: Mapped[str | None] = mapped_column(String(32))
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id", ondelete="SET NULL"), index=True
+    )
+    muted_at: Mapped[datetime | None]  # /mute: no campaign reminders
+    reminded_at: Mapped[datetime | None]  # the last campaign reminder (one a day at most)
 
 
 class UserMunicipality(Base):
@@ -127,6 +135,7 @@ class School(Base):
     low_results: Mapped[bool] = mapped_column(Boolean, default=False)
     difficult_conditions: Mapped[bool] = mapped_column(Boolean, default=False)
     partner: Mapped[bool] = mapped_column(Boolean, default=False)
+    teachers: Mapped[int | None]  # «Педагогов» in the directory: a campaign's expected number
 
 
 class FormVersion(Base):
@@ -297,6 +306,44 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SchoolLink(Base):
+    """A reusable deep link (``start=sch_<code>``) a coordinator posts in a school's chat:
+    whoever opens it gets that school in their profile, until it is revoked."""
+
+    __tablename__ = "school_links"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
+class Campaign(Base):
+    """A survey a coordinator runs: a form (and its stage), an audience, a deadline and the
+    announcement; its messages are in the outbox under its id."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    form_id: Mapped[str] = mapped_column(String(64))
+    wave_id: Mapped[int | None] = mapped_column(ForeignKey("waves.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(32))  # the respondents: a PersonKind
+    schools: Mapped[str] = mapped_column(String(16), default="all")  # a SchoolGroup
+    municipality_ids: Mapped[Any | None] = mapped_column(JSON)  # None: all municipalities
+    deadline: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str | None] = mapped_column(String(4096))
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    reminder_days: Mapped[Any] = mapped_column(JSON, default=list)  # days before the deadline
+    reminded_days: Mapped[Any] = mapped_column(JSON, default=list)  # those already run
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class Lease(Base):
     """A named lease held by one bot process until it expires (see storage.repositories.leases)."""
 
@@ -322,6 +369,7 @@ __all__ = [
     "Answer",
     "AuditEntry",
     "Base",
+    "Campaign",
     "Case",
     "FSMRecord",
     "FormVersion",
@@ -330,6 +378,7 @@ __all__ = [
     "Municipality",
     "OutboxMessage",
     "School",
+    "SchoolLink",
     "Slot",
     "Submission",
     "User",

@@ -24,10 +24,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "low_results": ("ШНОР", "low_results"),
     "difficult_conditions": ("ШНСУ", "difficult_conditions"),
     "partner": ("Школа-партнёр", "Школа-партнер", "partner"),
+    "teachers": ("Педагогов", "Число педагогов", "teachers"),
 }
 REQUIRED = ("municipality_code", "municipality", "code", "name", "short_name")
 YES = frozenset({"да", "1", "+", "yes", "true", "x"})
 NO = frozenset({"нет", "0", "-", "no", "false", ""})
+MOST_TEACHERS = 10_000
 LIMITS = {"municipality_code": 32, "code": 32, "municipality": 255, "name": 512, "short_name": 255}
 
 
@@ -41,6 +43,7 @@ class SchoolRecord:
     low_results: bool
     difficult_conditions: bool
     partner: bool
+    teachers: int | None = None  # how many teachers work there (a campaign's expected number)
 
 
 class DirectoryError(Exception):
@@ -124,6 +127,9 @@ def _record(
             problems.append(Problem("directory-error-too-long", {"max": LIMITS[key]}, place=place))
     for key in ("low_results", "difficult_conditions", "partner"):
         values[key] = _flag(cell(key), Place(file, row=number, column=COLUMNS[key][0]), problems)
+    values["teachers"] = _count(
+        cell("teachers"), Place(file, row=number, column="Педагогов"), problems
+    )
     return SchoolRecord(**values) if len(problems) == before else None
 
 
@@ -133,6 +139,15 @@ def _flag(text: str, place: Place, problems: list[Problem]) -> bool:
         return word in YES
     problems.append(Problem("directory-error-flag", {"value": text}, place=place))
     return False
+
+
+def _count(text: str, place: Place, problems: list[Problem]) -> int | None:
+    if not text:
+        return None
+    if text.isdigit() and int(text) <= MOST_TEACHERS:
+        return int(text)
+    problems.append(Problem("directory-error-count", {"value": text}, place=place))
+    return None
 
 
 def _check_unique(

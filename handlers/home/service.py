@@ -21,10 +21,13 @@ class Home:
     async def greeting(self, profile: TelegramProfile) -> Reply:
         """Greets and shows the menu; a questionnaire in progress waits under «Продолжить»."""
         async with self.db.transaction() as uow:
-            await uow.users.save_profile(profile)
+            user = await uow.users.save_profile(profile)
             drafts = await uow.submissions.drafts(profile.id)
         text = self.t("start-greeting", name=quote(profile.first_name))
-        return Reply(text, main_menu(self.t, drafts))
+        about = user.kind is None
+        if about:
+            text += "\n\n" + self.t("start-about-hint")
+        return Reply(text, main_menu(self.t, drafts, about=about))
 
     async def help(self, user_id: int) -> Reply:
         """What everyone can do, then the commands of the person's role."""

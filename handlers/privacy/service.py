@@ -14,6 +14,7 @@ from forms.personal import pseudonym_code
 from forms.values import format_date
 from forms.vocabulary import SubmissionStatus
 from handlers.clock import Clock
+from handlers.dialog.callbacks import StartForm
 from handlers.ui import Button, Callback, Keyboard, Reply, quote
 from storage.catalog import FormCatalog
 from storage.database import Database
@@ -39,6 +40,7 @@ class Held:
 
     user: UserDTO | None
     submissions: list[tuple[SubmissionDTO, str, list[tuple[str, str, Any]]]]
+    school: str | None = None  # the profile's school, by name
 
 
 async def _held(uow: UnitOfWork, catalog: FormCatalog, user_id: int, t: Translator) -> Held:
@@ -55,13 +57,15 @@ async def _held(uow: UnitOfWork, catalog: FormCatalog, user_id: int, t: Translat
             if q.answerable and q.id in answers
         ]
         rows.append((submission, form.title, items))
-    return Held(user, rows)
+    school = await uow.schools.school(user.school_id) if user and user.school_id else None
+    return Held(user, rows, school.short_name if school else None)
 
 
 def _summary(held: Held, t: Translator, clock: Clock) -> str:
     lines = [
         t("mydata-title"),
         *_profile_lines(held.user, t, clock),
+        *_about_lines(held, t),
         "",
         *_form_lines(held, t, clock),
     ]
@@ -86,6 +90,21 @@ def _profile_lines(user: UserDTO | None, t: Translator, clock: Clock) -> list[st
         lines.append(
             t("mydata-erased", date=format_date(user.erased_at.astimezone(clock.zone).date()))
         )
+    return lines
+
+
+def _about_lines(held: Held, t: Translator) -> list[str]:
+    """What the form «О себе» keeps: who they are, their school, the reminders."""
+    user = held.user
+    if user is None:
+        return []
+    kind = t(f"profile-kind-{user.kind}") if user.kind else t("mydata-not-said")
+    lines = [
+        t("mydata-kind", kind=kind),
+        t("mydata-school", school=quote(held.school) if held.school else t("mydata-not-said")),
+    ]
+    if user.muted_at:
+        lines.append(t("mydata-muted"))
     return lines
 
 
@@ -122,6 +141,9 @@ def _as_json(held: Held, clock: Clock) -> dict[str, Any]:
             "last_name": user.last_name,
             "username": user.username,
             "role": user.role.value,
+            "kind": user.kind,
+            "school": held.school,
+            "reminders_muted": user.muted_at is not None,
             "consent_version": user.consent_version,
             "consent_at": user.consent_at.astimezone(clock.zone).isoformat()
             if user.consent_at
@@ -160,7 +182,8 @@ class Privacy:
         async with self.db.read() as uow:
             held = await _held(uow, self.catalog, user_id, self.t)
         button = Button(self.t("mydata-button-file"), PrivacyCallback(a=PrivacyAct.file).pack())
-        return Reply(_summary(held, self.t, self.clock), Keyboard.of([button]))
+        change = Button(self.t("profile-button-change"), StartForm(form="profile").pack())
+        return Reply(_summary(held, self.t, self.clock), Keyboard.of([change], [button]))
 
     async def file(self, user_id: int) -> bytes:
         """Everything kept, as JSON (the request is audited)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 
 from handlers.telegram import (
+    campaigns,
     consultations,
     dialog,
     errors,
@@ -42,6 +43,7 @@ def setup_routers() -> Router:
         exports.denied(),
         waves.setup(),
         consultations.setup(),
+        campaigns.setup(),
         home.setup(),
         privacy.setup(),
         fallback.setup(),

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.repositories.access import AuditRepository, InvitationRepository, RoleRepository
 from storage.repositories.attachments import AttachmentRepository
+from storage.repositories.campaigns import CampaignRepository
 from storage.repositories.cases import CaseRepository
 from storage.repositories.forms import FormRepository
 from storage.repositories.leases import LeaseRepository
@@ -79,6 +80,10 @@ class UnitOfWork:
         return LeaseRepository(self.connection)
 
     @cached_property
+    def campaigns(self) -> CampaignRepository:
+        return CampaignRepository(self.connection)
+
+    @cached_property
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self.connection)
 
@@ -86,6 +91,7 @@ class UnitOfWork:
 __all__ = [
     "AttachmentRepository",
     "AuditRepository",
+    "CampaignRepository",
     "CaseRepository",
     "FormRepository",
     "InvitationRepository",

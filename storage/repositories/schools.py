@@ -20,6 +20,7 @@ _SCHOOLS = select(
     School.low_results,
     School.difficult_conditions,
     School.partner,
+    School.teachers,
 ).join(Municipality, Municipality.id == School.municipality_id)
 
 
@@ -44,15 +45,15 @@ class SchoolRepository:
         query = _SCHOOLS.where(School.municipality_id == municipality_id).order_by(
             School.short_name
         )
-        return [SchoolDTO(*row) for row in await self._connection.execute(query)]
+        return [SchoolDTO(**row._mapping) for row in await self._connection.execute(query)]
 
     async def school(self, school_id: int) -> SchoolDTO | None:
         row = (await self._connection.execute(_SCHOOLS.where(School.id == school_id))).first()
-        return None if row is None else SchoolDTO(*row)
+        return None if row is None else SchoolDTO(**row._mapping)
 
     async def school_by_code(self, code: str) -> SchoolDTO | None:
         row = (await self._connection.execute(_SCHOOLS.where(School.code == code))).first()
-        return None if row is None else SchoolDTO(*row)
+        return None if row is None else SchoolDTO(**row._mapping)
 
     async def save_municipality(self, code: str, name: str) -> int:
         """Create or rename a municipality by its code; returns its id."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -48,7 +49,14 @@ class UserRepository:
         await self._connection.execute(
             update(User)
             .where(User.id == user_id)
-            .values(first_name=pseudonym, last_name=None, username=None, erased_at=utcnow())
+            .values(
+                first_name=pseudonym,
+                last_name=None,
+                username=None,
+                kind=None,
+                school_id=None,
+                erased_at=utcnow(),
+            )
         )
 
     async def save_profile(self, profile: TelegramProfile, *, role: Role | None = None) -> UserDTO:
@@ -81,3 +89,17 @@ class UserRepository:
         user = await self.get(profile.id)
         assert user is not None
         return user
+
+    async def set_profile(self, user_id: int, kind: str | None, school_id: int | None) -> None:
+        """Who they are among the respondents and their school (None leaves it as it is)."""
+        values: dict[str, object] = {}
+        if kind is not None:
+            values["kind"] = kind
+        if school_id is not None:
+            values["school_id"] = school_id
+        if values:
+            await self._connection.execute(update(User).where(User.id == user_id).values(values))
+
+    async def mute(self, user_id: int, now: datetime | None) -> None:
+        """Campaign reminders off (``now``) or back on (None)."""
+        await self._connection.execute(update(User).where(User.id == user_id).values(muted_at=now))
