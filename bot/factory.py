@@ -302,7 +302,7 @@ async def _on_shutdown(app: Application) -> None:
     running = tracker.running
     if running:
         logger.info("waiting for %d update(s) in progress", running)
-    await app.services.sender.stop()  # no new requests; the ones under way finish
+    await app.services.sender.stop(tracker.remaining())  # the requests under way finish
     for job in app.jobs:
         await job.stop()
     if not await tracker.wait_idle(tracker.remaining()):

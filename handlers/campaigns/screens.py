@@ -107,8 +107,8 @@ def _day(t: Translator, campaign: CampaignDTO) -> str:
 
 
 def announcement(t: Translator, campaign: CampaignDTO, title: str) -> str:
-    if campaign.text:
-        return campaign.text
+    if campaign.text:  # as typed: shown as plain text, never as markup
+        return quote(campaign.text)
     return t("campaign-default-text", title=quote(title), deadline=_day(t, campaign))
 
 

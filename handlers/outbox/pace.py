@@ -36,6 +36,7 @@ class Pace:
         self._last: OrderedDict[int, float] = OrderedDict()  # chat → when it last got one
         self._paused_until = 0.0
         self._urgent_waiting = 0  # replies waiting for room: the outbox lets them go first
+        self._last_bulk = -window  # the outbox's sends are spread evenly, never in bursts
 
     def pause(self, seconds: float) -> None:
         """Telegram said «retry after»: the outbox waits that long."""
@@ -53,13 +54,15 @@ class Pace:
         self._record(chat_id)
 
     async def bulk(self, chat_id: int) -> None:
-        """An outbox message: waits for room under ``rate - reserve``, for its chat's second,
-        and for the end of a pause."""
+        """An outbox message: waits for room under ``rate - reserve`` (one every
+        ``window / (rate - reserve)`` seconds: a burst at the start of each window would land
+        in the previous one at Telegram's end), for its chat's second, and for a pause."""
         while (delay := self._wait_for(chat_id, self.bulk_rate, per_chat=True)) > 0 or (  # noqa: ASYNC110
             self._urgent_waiting
         ):
             await asyncio.sleep(delay or self.window / self.rate)
         self._record(chat_id)
+        self._last_bulk = self._clock()
 
     def _wait_for(self, chat_id: int | None, limit: int, *, per_chat: bool) -> float:
         now = self._clock()
@@ -70,6 +73,7 @@ class Pace:
             delays.append(self._sent[len(self._sent) - limit] + self.window - now)
         if per_chat:
             delays.append(self._paused_until - now)
+            delays.append(self._last_bulk + self.window / self.bulk_rate - now)
             last = self._last.get(chat_id) if chat_id is not None else None
             if last is not None:
                 delays.append(last + self.per_chat - now)

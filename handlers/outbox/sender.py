@@ -10,6 +10,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
@@ -90,6 +91,9 @@ class Sender:
         self.skips: list[Skip] = []
         self._recover_all = alone
         self._stopping = False
+        self._in_flight = 0  # requests under way
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def wake(self) -> None:
         self.requested.set()
@@ -146,6 +150,17 @@ class Sender:
         async with self.db.transaction() as uow:
             if not await uow.outbox.begin(message.id, self.claim, self.clock.now_utc()):
                 return False
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            # Shielded: a stop that cancels the job lets the request and its record finish.
+            return await asyncio.shield(self._deliver(courier, message))
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    async def _deliver(self, courier: Courier, message: OutboxDTO) -> bool:
         result = await courier.send(message)
         async with self.db.transaction() as uow:
             return await self._record(uow, message, result)
@@ -183,8 +198,11 @@ class Sender:
         await uow.outbox.retry(message.id, later, error)
         return False
 
-    async def stop(self) -> None:
-        """No new requests; what was claimed and not begun goes back to the queue."""
+    async def stop(self, timeout: float = 5.0) -> None:
+        """No new requests; those under way finish (within ``timeout``), and what was
+        claimed and not begun goes back to the queue."""
         self._stopping = True
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), timeout)
         async with self.db.transaction() as uow:
             await uow.outbox.release(self.claim)

@@ -101,7 +101,7 @@ def _about_lines(held: Held, t: Translator) -> list[str]:
     kind = t(f"profile-kind-{user.kind}") if user.kind else t("mydata-not-said")
     lines = [
         t("mydata-kind", kind=kind),
-        t("mydata-school", school=quote(held.school) if held.school else t("mydata-not-said")),
+        t("mydata-school", school=quote(held.school)) if held.school else t("mydata-no-school"),
     ]
     if user.muted_at:
         lines.append(t("mydata-muted"))

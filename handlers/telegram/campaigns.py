@@ -24,6 +24,7 @@ from handlers.telegram.filters import CallbackPrefixes, Commands, HasRole, NotCo
 from handlers.telegram.markup import BotLinks, answer, edit, inline
 from handlers.telegram.profiles import profile_of
 from handlers.telegram.refusals import refuse_button, refuse_command
+from handlers.ui import quote
 
 logger = logging.getLogger(__name__)
 COORDINATING = HasRole(COORDINATORS)
@@ -128,7 +129,7 @@ async def school_link(message: Message, scope: Scope, services: Services, bot: B
     async with services.campaigns.db.read() as uow:
         school = await uow.schools.school_by_code(words[0])
     name = school.short_name if school else words[0]
-    await message.answer(services.t("school-link-made", school=f"«{name}»", link=link))
+    await message.answer(services.t("school-link-made", school=quote(name), link=link))
 
 
 async def joined(message: Message, services: Services) -> None:

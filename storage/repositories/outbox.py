@@ -56,6 +56,8 @@ class OutboxRepository:
 
     async def claim(self, claim: str, now: datetime, limit: int) -> list[OutboxDTO]:
         """Take up to ``limit`` due messages, most urgent first, for the sender ``claim``."""
+        # The ids first, then the UPDATE: inside ``id IN (SELECT … LIMIT n FOR UPDATE SKIP
+        # LOCKED)`` PostgreSQL may run the subquery once per row and so ignore the limit.
         due = (
             select(OutboxMessage.id)
             .where(OutboxMessage.status == Delivery.pending, OutboxMessage.not_before <= now)
@@ -63,9 +65,12 @@ class OutboxRepository:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
+        ids = list((await self._connection.scalars(due)).all())
+        if not ids:
+            return []
         taken = await self._connection.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(due.scalar_subquery()))
+            .where(OutboxMessage.id.in_(ids))
             .where(OutboxMessage.status == Delivery.pending)
             .values(status=Delivery.claimed, claim=claim, claimed_at=now)
             .returning(*_TABLE.columns)
@@ -116,10 +121,11 @@ class OutboxRepository:
         await self._connection.execute(
             update(User).where(User.id == chat_id).values(blocked_at=now)
         )
+        waiting = (Delivery.pending, Delivery.claimed)  # claimed: later in this very batch
         result = await self._connection.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == Delivery.pending)
-            .values(status=Delivery.blocked)
+            .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status.in_(waiting))
+            .values(status=Delivery.blocked, claim=None)
         )
         return result.rowcount or 0
 

@@ -15,16 +15,6 @@ from storage.dto import OutboxDTO, Outgoing
 from storage.repositories.users import TelegramProfile
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-CLAIM_LIMIT_BUG = (
-    "OutboxRepository.claim on PostgreSQL ignores its limit: the planner runs "
-    "'id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)' as a nested-loop semi join that "
-    "re-executes the subquery for every row, so every due row is claimed"
-)
-
-
-def expect_claim_limit_bug(database: Database, request: pytest.FixtureRequest) -> None:
-    if database.dialect == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=CLAIM_LIMIT_BUG))
 
 
 async def put(database: Database, messages: list[Outgoing], now: datetime = NOW) -> int:
@@ -64,7 +54,6 @@ async def test_claimed_most_urgent_first(database: Database) -> None:
 async def test_a_claim_takes_at_most_its_limit(
     database: Database, request: pytest.FixtureRequest
 ) -> None:
-    expect_claim_limit_bug(database, request)
     priorities = [2, 0, 1, 0, 2, 1]
     messages = [Outgoing(100 + n, f"m{n}", priority=p) for n, p in enumerate(priorities)]
     await put(database, messages)
@@ -125,7 +114,6 @@ async def test_a_claim_held_open_is_skipped_by_the_other_sender(
     other's locks). SQLite has one writer at a time: the transactions cannot overlap."""
     if database.dialect != "postgresql":
         pytest.skip("one writer at a time on SQLite: the transactions cannot overlap")
-    expect_claim_limit_bug(database, request)
     await put(database, [Outgoing(1000 + n, f"m{n}") for n in range(50)])
     first_claimed, second_done = asyncio.Event(), asyncio.Event()
 

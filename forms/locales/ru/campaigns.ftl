@@ -21,20 +21,20 @@ campaign-state-closed = закрыт
 
 campaigns-title = <b>Опросы</b>
 campaigns-none = Опросов пока нет. Нажмите «Новый опрос», чтобы разослать анкету.
-campaigns-line = № { $number }: { $title } — { $state }
+campaigns-line = № { $number }: «{ $title }» — { $state }
 campaigns-button-new = Новый опрос
 campaigns-button-open = Открыть опрос № { $number }
 
 campaign-choose-form = Какую анкету разослать?
 campaign-no-forms = Нет анкет, которые можно разослать.
-campaign-needs-stage = Анкета { $title } заполняется по этапам. Сначала начните этап: /waves.
+campaign-needs-stage = Анкета «{ $title }» заполняется по этапам. Сначала начните этап: /waves.
 campaign-stale = Эта кнопка устарела. Откройте опросы заново: /campaigns.
 campaign-not-draft = Опрос уже разослан или удалён: менять его нельзя.
 campaign-deadline-past = Срок опроса уже прошёл. Передвиньте срок кнопкой «Срок позже».
 
 campaign-card-head = <b>Опрос № { $number }</b> ({ $state })
-campaign-card-form = Анкета: { $title }
-campaign-card-stage = Этап: { $stage }
+campaign-card-form = Анкета: «{ $title }»
+campaign-card-stage = Этап: «{ $stage }»
 campaign-card-kind = Кому: { $kind }
 campaign-card-schools = Школы: { $schools }
 campaign-card-deadline = Срок: до { $deadline }
@@ -42,7 +42,7 @@ campaign-card-reminders = Напоминания: за { $days } дн. до ср
 campaign-card-recipients = Получат сообщение: { $count }
 campaign-card-text = <b>Сообщение:</b>
 campaign-no-deadline = без срока
-campaign-default-text = Здравствуйте! Рабочая группа просит вас заполнить анкету { $title } до { $deadline }. Это займёт несколько минут. Нажмите «Заполнить анкету».
+campaign-default-text = Здравствуйте! Рабочая группа просит вас заполнить анкету «{ $title }» до { $deadline }. Это займёт несколько минут. Нажмите «Заполнить анкету».
 
 campaign-button-kind = Кому: изменить
 campaign-button-schools = Школы: изменить
@@ -71,7 +71,7 @@ campaign-share = { $answered } из { $expected } ({ $percent } %){ $base ->
     [directory] , по справочнику
    *[registered] , из зарегистрированных
 }
-campaign-board-head = <b>Опрос № { $number }</b>: { $title } ({ $state })
+campaign-board-head = <b>Опрос № { $number }</b>: «{ $title }» ({ $state })
 campaign-board-total = Ответили: { $share }
 campaign-board-area = { $name }: { $share }
 campaign-board-no-schools = Нет школ, которые подходят под этот опрос.
@@ -84,18 +84,18 @@ campaign-chart-caption = { $base ->
 campaign-reminded = Напоминание поставлено в очередь: { $count }.
 campaign-closed-already = Опрос уже закрыт.
 
-campaign-reminder = Напоминаем: рабочая группа ждёт ваш ответ на анкету { $title } до { $deadline }. Нажмите «Заполнить анкету».
-campaign-reminder-draft = Напоминаем: вы начали заполнять анкету { $title }, но ещё не отправили её. Допишите, пожалуйста, до { $deadline }.
+campaign-reminder = Напоминаем: рабочая группа ждёт ваш ответ на анкету «{ $title }» до { $deadline }. Нажмите «Заполнить анкету».
+campaign-reminder-draft = Напоминаем: вы начали заполнять анкету «{ $title }», но ещё не отправили её. Допишите, пожалуйста, до { $deadline }.
 campaign-muted = Напоминания об опросах отключены. Включить их снова можно кнопкой ниже.
 campaign-unmuted = Напоминания об опросах снова включены.
 
 school-link-how = Напишите код школы из справочника, например: /link 500101. Новая ссылка вместо старой: /link 500101 новая
 school-link-unknown-school = Школы с таким кодом нет в справочнике или она не в вашем муниципалитете.
-school-link-made = Ссылка для чата школы { $school }:
+school-link-made = Ссылка для чата школы «{ $school }»:
     { $link }
     Кто откроет её, тот будет отмечен как участник этой школы.
 school-link-unknown = Эта ссылка устарела. Попросите координатора прислать новую.
-school-link-joined = Готово: вы отмечены как участник школы { $school }.
+school-link-joined = Готово: вы отмечены как участник школы «{ $school }».
 school-link-ask-kind = Расскажите ещё, кто вы: педагог, руководитель или родитель.
 profile-button-fill = Рассказать о себе
 profile-button-change = Изменить школу
