@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from exports.coverage import CoverageTable
+
 
 @dataclass(frozen=True, slots=True)
 class TargetProgress:
@@ -76,3 +78,4 @@ class SummaryData:
     pairs: Sequence[PairFact] = ()
     events: Sequence[EventFact] = ()
     low_result_schools: frozenset[str] = frozenset()
+    coverage: Sequence[CoverageTable] = ()  # campaigns: the sheet «Охват»

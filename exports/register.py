@@ -18,6 +18,8 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from exports.cells import HEADER, PLAIN, WRAPPED, CellFactory
 from exports.columns import Column, register_columns
+from exports.coverage import WIDTHS as COVERAGE_WIDTHS
+from exports.coverage import coverage_rows
 from exports.rows import RegisterRequest, RegisterRow
 from forms.i18n import Translator
 
@@ -50,6 +52,8 @@ def write_register(
     _add_table(register, columns, count)
     _write_reference(reference, columns, request, t)
     _write_about(about, request, count, t)
+    if request.coverage:
+        _write_coverage(book.create_sheet(t("coverage-sheet")), request, t)
     book.save(str(out) if isinstance(out, Path) else out)
     return count
 
@@ -130,6 +134,13 @@ def _write_reference(
             about.versions,
         ]
         sheet.append(cells.row([value or None for value in values], WRAPPED))
+
+
+def _write_coverage(sheet: Any, request: RegisterRequest, t: Translator) -> None:
+    _set_widths(sheet, COVERAGE_WIDTHS)
+    sheet.freeze_panes = "A2"
+    for row in coverage_rows(request.coverage, _cells(sheet, request, t), t):
+        sheet.append(row)
 
 
 def _write_about(sheet: Any, request: RegisterRequest, count: int, t: Translator) -> None:

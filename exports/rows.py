@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from exports.coverage import CoverageTable
 from forms.schema import Form
 
 ExtraKind = Literal["text", "number", "date", "datetime", "link"]
@@ -72,3 +73,4 @@ class RegisterRequest:
     anonymous: bool = False
     one_hot: bool = False
     extra_columns: Sequence[ExtraColumn] = ()
+    coverage: Sequence[CoverageTable] = ()  # the form's campaigns: the sheet «Охват»

@@ -35,6 +35,8 @@ from exports.aggregate import (
 )
 from exports.cells import BOLD_TEXT, MONTH_FORMAT, PLAIN, TITLE, WRAPPED, CellFactory, Look
 from exports.columns import StatusNames
+from exports.coverage import WIDTHS as COVERAGE_WIDTHS
+from exports.coverage import coverage_rows
 from exports.facts import (
     DifficultyResponse,
     DifficultySurvey,
@@ -74,7 +76,18 @@ def write_summary(data: SummaryData, out: BinaryIO | Path, t: Translator) -> Non
         sheet = book.create_sheet(t(title_id))
         cells = CellFactory(sheet, data.zone, t("register-cut-mark"))
         write(SheetWriter(sheet, cells, t("summary-no-data")), data, t)
+    if data.coverage:
+        _coverage_sheet(book.create_sheet(t("coverage-sheet")), data, t)
     book.save(str(out) if isinstance(out, Path) else out)
+
+
+def _coverage_sheet(sheet: Any, data: SummaryData, t: Translator) -> None:
+    cells = CellFactory(sheet, data.zone, t("register-cut-mark"))
+    for row in coverage_rows(data.coverage, cells, t):
+        sheet.append(row)
+    for letter, width in zip("ABCDEFG", COVERAGE_WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
 
 
 # --- «Показатели» ----------------------------------------------------------------------------

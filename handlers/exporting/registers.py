@@ -29,6 +29,7 @@ from forms.schema import Form
 from forms.values import format_date
 from forms.vocabulary import COORDINATORS, STAFF
 from handlers.access import Scope
+from handlers.campaigns.coverage import coverage_tables
 from handlers.workflows import Workflows
 from storage.database import Database
 from storage.registers import (
@@ -177,6 +178,9 @@ class Exporter:
         selection = self._selection(order, requester.scope)
         async with self.db.read() as uow:
             filters = await self._describe(uow, order, selection)
+            coverage = await coverage_tables(
+                uow, self.t, lambda _form: newest.title, order.form_id, selection.municipalities
+            )
         info = ExportInfo(self.now(), requester.name, filters, sorted(order.versions))
         request = RegisterRequest(
             forms=forms,
@@ -185,6 +189,7 @@ class Exporter:
             anonymous=anonymous,
             one_hot=order.one_hot,
             extra_columns=self._extra_columns(newest),
+            coverage=coverage,
         )
         hidden = _hidden(forms) if anonymous else frozenset()
         reading = Reading(self.pseudonym_key, anonymous, hidden, self.batch_size)

@@ -38,6 +38,7 @@ from forms.targets import SHIPPED, SummarySources, Targets, TargetsError, load_t
 from forms.targets import period_text as targets_period_text
 from forms.vocabulary import COORDINATORS
 from handlers.access import Scope
+from handlers.campaigns.coverage import coverage_tables
 from handlers.exporting.registers import Exported, ExportRefused, Period, Requester, period_text
 from storage.database import Database
 from storage.registers import SENT
@@ -100,6 +101,12 @@ class Summarizer:
             pairs = await facts.pairs(reader, within)
             events = await facts.events(reader, within)
             low_results = await reader.low_result_schools(municipalities)
+            titles = {
+                form_id: form.title for form_id, form in {**self.form_files(), **forms}.items()
+            }
+            coverage = await coverage_tables(
+                uow, self.t, lambda form_id: titles.get(form_id, form_id), None, municipalities
+            )
         data = SummaryData(
             period=period_text(period, self.t),
             exported_at=self.now(),
@@ -111,6 +118,7 @@ class Summarizer:
             pairs=pairs,
             events=events,
             low_result_schools=low_results,
+            coverage=coverage,
         )
         counted = len(difficulties.responses) + len(consultations) + len(pairs) + len(events)
         return data, counted

@@ -24,7 +24,10 @@ async def test_a_user_starts_the_bot_and_opens_help(fake: FakeBotAPI, tmp_path: 
     async with await start_bot(fake, tmp_path) as bot:
         fake.send_text(ANNA, "/start")
         greeting = await fake.wait_for_message(ANNA.id)
-        assert greeting.text == t("start-greeting", name="Анна")
+        # Someone who has not said who they are is asked to, under the greeting.
+        about = t("start-greeting", name="Анна") + "\n\n" + t("start-about-hint")
+        assert greeting.text == about
+        assert greeting.buttons[0] == [t("profile-button-fill")]
         callback = fake.press(ANNA, greeting, t("menu-button-help"))
         help_message = await fake.wait_for_message(ANNA.id)
         answer = await fake.wait_for_callback_answer(callback)

@@ -5,6 +5,7 @@ coordinator sees and reaches only their municipalities."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -12,18 +13,21 @@ from pathlib import Path
 import pytest
 from aiogram import Dispatcher
 from aiogram.methods import SendPhoto
-from sqlalchemy import select
+from openpyxl import load_workbook
+from sqlalchemy import select, update
 
 from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.directory import SAMPLE, read_directory
 from forms.i18n import translator
 from forms.vocabulary import CampaignState, PersonKind, Role
+from handlers.access import Scope
 from handlers.campaigns.screens import CampaignAct, CampaignCallback
+from handlers.exporting.registers import Order, Period, Requester
 from storage.database import Database
 from storage.directory import save_directory
 from storage.dto import CampaignDTO
-from storage.models import AuditEntry
+from storage.models import AuditEntry, School
 from tests import updates
 from tests.conftest import MACHINE_SPEED
 from tests.handlers.conversation import Conversation, deliver_outbox
@@ -288,3 +292,43 @@ async def test_people_without_a_coordinating_role_are_refused(
     assert alice.last().text == t("access-denied")
     await alice.press_data(CampaignCallback(a=CampaignAct.send, c=1).pack(), 1)
     assert alice.callback_answer() == t("access-denied")
+
+
+async def test_the_register_and_the_summary_carry_the_sheet_coverage(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await give_role(sqlite_db, COORDINATOR, Role.coordinator)
+    await teacher_of(sqlite_db, ALICE, "OO-0102")
+    await teacher_of(sqlite_db, BORIS, "OO-0104")
+    async with sqlite_db.transaction() as uow:  # the directory knows how many teach there
+        await uow.connection.execute(update(School).values(teachers=4))
+    coordinator, alice = person(dispatcher, bot, COORDINATOR), person(dispatcher, bot, ALICE)
+    await new_campaign(coordinator)
+    await coordinator.press(t("campaign-button-schools"))  # ШНОР
+    await coordinator.press(t("campaign-button-send", count=2))
+    await answer_survey(alice, "Городской округ Энск", "СОШ № 7")
+    await coordinator.send("/campaigns")
+    await coordinator.press(t("campaigns-button-open", number=1))
+    assert "1 из 8 (12 %), по справочнику" in coordinator.last().text  # two schools × 4
+
+    services = dispatcher["services"]
+    scope = Scope(COORDINATOR, Role.coordinator)
+    register, summary = io.BytesIO(), io.BytesIO()
+    await services.exports.exporter.register(
+        Order("help_survey"), Requester(scope, "Тест"), register
+    )
+    await services.exports.summarizer.summary(Period(), Requester(scope, "Тест"), summary)
+    for content in (register, summary):
+        sheet = load_workbook(io.BytesIO(content.getvalue()))[t("coverage-sheet")]
+        rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert rows[0][:4] == [
+            t("coverage-campaign"),
+            t("coverage-municipality"),
+            t("coverage-school"),
+            t("coverage-expected"),
+        ]
+        by_school = {row[2]: row for row in rows[1:]}
+        assert set(by_school) >= {"СОШ № 7", "ООШ № 12"}
+        assert by_school["СОШ № 7"][3:] == [4, t("coverage-base-directory"), 1, 0.25]
+        assert by_school["ООШ № 12"][5:] == [0, 0]
+        assert rows[1][2] != "СОШ № 7"  # worst first

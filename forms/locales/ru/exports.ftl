@@ -238,3 +238,16 @@ audit-action-summary_exported = Выгружена сводка рабочей �
 exports-button-summary = 📈 Сводка рабочей группы
 exports-summary-period = Сводка рабочей группы. За какой период учесть ответы? Показатели дорожной карты считаются за свои сроки, как в /progress.
 exports-summary-caption = Сводка рабочей группы, { $period }. Учтено ответов: { $rows }.
+
+# Лист «Охват»: опросы (кампании), по школам.
+coverage-sheet = Охват
+coverage-campaign = Опрос
+coverage-municipality = Муниципалитет
+coverage-school = Школа
+coverage-expected = Ожидалось ответов
+coverage-base = Откуда число
+coverage-base-directory = по справочнику («Педагогов»)
+coverage-base-registered = зарегистрированы в боте
+coverage-answered = Ответили
+coverage-share = Доля
+coverage-title = № { $number }: { $title }, { $kind }, до { $deadline }
