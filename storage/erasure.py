@@ -68,6 +68,7 @@ async def erase_person(
         if form is not None:
             answers += await scrub_submission(uow, form, submission.id, marker, files=files)
     await uow.users.erase_profile(user_id, pseudonym)
+    await uow.outbox.forget_chat(user_id)  # nothing more is sent to them from the queue
     await uow.audit.record(user_id, "data_erased", drafts=drafts, answers=answers)
     return Erased(drafts, answers)
 

@@ -293,7 +293,10 @@ class Campaigns:
     async def progress(self) -> list[tuple[int, int, str, bool]]:
         """Campaigns being sent: (chat, message, the progress text, finished). A campaign
         whose announcements are all handled is marked sent."""
-        found = []
+        found: list[tuple[int, int, str, bool]] = []
+        async with self.db.read() as uow:
+            if not await uow.campaigns.in_state(CampaignState.sending):
+                return found  # nothing to write: no write transaction every few seconds
         async with self.db.transaction() as uow:
             for campaign in await uow.campaigns.in_state(CampaignState.sending):
                 counts = await uow.outbox.counts(campaign.id, "announcement")

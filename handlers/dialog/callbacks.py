@@ -18,6 +18,7 @@ class Act(StrEnum):
     leave = "l"  # put the form aside; the answers stay
     municipality = "m"  # school: v = municipality id
     school = "o"  # school: v = school id
+    my_school = "h"  # school: the one in the person's profile; v = its id
     page = "g"  # school list: v = page number
     municipalities = "r"  # school: return to the municipalities
     month = "c"  # calendar: v = YYYY-MM

@@ -66,7 +66,7 @@ from handlers.ui import Keyboard, Links, Notice, RemoveKeyboard, Reply, quote, s
 from handlers.workflows import Sent, Workflows
 from storage.catalog import FormCatalog
 from storage.database import Database
-from storage.dto import SubmissionDTO, TypedAnswer
+from storage.dto import SchoolDTO, SubmissionDTO, TypedAnswer
 from storage.repositories import UnitOfWork
 
 
@@ -295,7 +295,8 @@ class Dialog:
         if data.municipality is None:
             municipalities = await uow.schools.municipalities()
             admin = not municipalities and await self._is_admin()
-            return Directory(municipalities=municipalities, admin=admin)
+            mine = await self._my_school(uow)
+            return Directory(municipalities=municipalities, admin=admin, mine=mine)
         municipality = await uow.schools.municipality(data.municipality)
         if municipality is None:
             return Directory(municipalities=await uow.schools.municipalities())
@@ -589,6 +590,20 @@ class Dialog:
         raw = SchoolInput(school.code, school.name, school.municipality_name)
         return await self._check_and_save(uow, ctx, screen, raw)
 
+    async def _my_school(self, uow: UnitOfWork) -> SchoolDTO | None:
+        user = await uow.users.get(self.user_id)
+        return await uow.schools.school(user.school_id) if user and user.school_id else None
+
+    async def _mine(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
+    ) -> Outcome:
+        """«Моя школа»: the school of the person's profile, if the button still names it."""
+        school = await self._my_school(uow)
+        if school is None or str(school.id) != value:
+            return Outcome(alert=self.t("dialog-stale"))
+        raw = SchoolInput(school.code, school.name, school.municipality_name)
+        return await self._check_and_save(uow, ctx, screen, raw)
+
     async def _month(
         self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
     ) -> Outcome:
@@ -643,6 +658,7 @@ _QUESTION_ACTS: dict[Act, QuestionAct] = {
     Act.municipalities: Dialog._municipality,
     Act.page: Dialog._page,
     Act.school: Dialog._school,
+    Act.my_school: Dialog._mine,
     Act.month: Dialog._month,
     Act.day: Dialog._day,
     Act.next: Dialog._next,

@@ -153,10 +153,15 @@ def _school_rows(view: View, screen: QuestionScreen) -> Rows:
     question = screen.question
     directory = view.directory
     if directory.municipality is None:
-        return [
+        rows = [
             [view.button(m.name, Act.municipality, question, str(m.id))]
             for m in directory.municipalities
         ]
+        mine = directory.mine
+        if mine is None:
+            return rows
+        label = view.t("dialog-button-my-school", school=mine.short_name)
+        return [[view.button(label, Act.my_school, question, str(mine.id))], *rows]
     page = view.data.of(question.id).page
     start = page * SCHOOLS_PER_PAGE
     shown = directory.schools[start : start + SCHOOLS_PER_PAGE]

@@ -24,6 +24,7 @@ class Directory:
     municipality: MunicipalityDTO | None = None
     schools: Sequence[SchoolDTO] = ()
     admin: bool = False  # the person may load an empty directory: told the command
+    mine: SchoolDTO | None = None  # the person's school (their profile): one tap to choose it
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.vocabulary import Delivery
@@ -19,6 +19,9 @@ from storage.models import OutboxMessage, User
 
 _COLUMNS = select(OutboxMessage.__table__)
 _TABLE = OutboxMessage.__table__
+# A handled message keeps its status (the campaigns count them) but not its words: a notice
+# to a consultant carries a parent's name and phone, which live in the response, not here.
+_FORGET = {"text": "", "buttons": None}
 
 
 class OutboxRepository:
@@ -103,7 +106,7 @@ class OutboxRepository:
             await self._connection.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(message_ids))
-                .values(status=Delivery.skipped, claim=None)
+                .values(status=Delivery.skipped, claim=None, **_FORGET)
             )
 
     async def retry(self, message_id: int, not_before: datetime, error: str) -> None:
@@ -125,7 +128,7 @@ class OutboxRepository:
         result = await self._connection.execute(
             update(OutboxMessage)
             .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status.in_(waiting))
-            .values(status=Delivery.blocked, claim=None)
+            .values(status=Delivery.blocked, claim=None, **_FORGET)
         )
         return result.rowcount or 0
 
@@ -133,7 +136,7 @@ class OutboxRepository:
         await self._connection.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row)
-            .values(status=status, claim=None, **values)
+            .values(status=status, claim=None, **_FORGET, **values)
         )
 
     async def release(self, claim: str) -> int:
@@ -157,7 +160,7 @@ class OutboxRepository:
         doubt = await self._connection.execute(
             update(OutboxMessage)
             .where(OutboxMessage.status == Delivery.sending, stale)
-            .values(status=Delivery.unknown, claim=None)
+            .values(status=Delivery.unknown, claim=None, **_FORGET)
         )
         return back.rowcount or 0, doubt.rowcount or 0
 
@@ -179,6 +182,16 @@ class OutboxRepository:
             OutboxMessage.status == Delivery.pending, OutboxMessage.not_before <= now
         )
         return (await self._connection.execute(query.limit(1))).first() is not None
+
+    async def forget_chat(self, chat_id: int) -> int:
+        """The person erased their data: what is still queued for them is dropped."""
+        result = await self._connection.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.status.in_((Delivery.pending, Delivery.claimed)),
+            )
+        )
+        return result.rowcount or 0
 
     async def get(self, message_id: int) -> OutboxDTO | None:
         row = (

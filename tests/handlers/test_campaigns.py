@@ -23,6 +23,7 @@ from forms.i18n import translator
 from forms.vocabulary import CampaignState, PersonKind, Role
 from handlers.access import Scope
 from handlers.campaigns.screens import CampaignAct, CampaignCallback
+from handlers.dialog.callbacks import Act, AnswerCallback
 from handlers.exporting.registers import Order, Period, Requester
 from storage.database import Database
 from storage.directory import save_directory
@@ -332,3 +333,30 @@ async def test_the_register_and_the_summary_carry_the_sheet_coverage(
         assert by_school["СОШ № 7"][3:] == [4, t("coverage-base-directory"), 1, 0.25]
         assert by_school["ООШ № 12"][5:] == [0, 0]
         assert rows[1][2] != "СОШ № 7"  # worst first
+
+
+async def test_a_form_offers_the_school_of_the_profile_in_one_tap(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await give_role(sqlite_db, COORDINATOR, Role.coordinator)
+    await teacher_of(sqlite_db, BORIS, "OO-0104")
+    coordinator, boris = person(dispatcher, bot, COORDINATOR), person(dispatcher, bot, BORIS)
+    await new_campaign(coordinator)
+    await coordinator.press(t("campaign-button-send", count=1))
+    await boris.press(t("campaign-button-fill"))
+    mine = t("dialog-button-my-school", school="ООШ № 12")
+    assert boris.last().buttons[0] == mine  # above the municipalities, which stay to choose
+    assert "Городской округ Энск" in boris.last().buttons
+    await boris.press(mine)
+    await boris.press(t("answer-no"))
+    await boris.press(t("dialog-button-submit"))
+    await coordinator.send("/campaigns")
+    await coordinator.press(t("campaigns-button-open", number=1))
+    assert "Ответили: 1 из 1 (100 %)" in coordinator.last().text
+    # A forged «Моя школа» naming another school is refused.
+    await boris.press(t("campaign-button-fill"))
+    real = AnswerCallback.unpack(boris.last().data(mine))
+    assert real.a is Act.my_school
+    forged = AnswerCallback(s=real.s, q=real.q, a=Act.my_school, v="1").pack()
+    await boris.press_data(forged, boris.last().message_id)
+    assert boris.callback_answer() == t("dialog-stale")

@@ -173,11 +173,14 @@ async def test_sent_failed_and_retry_record_the_answer(database: Database) -> No
         later,
         None,
     )
+    assert (done.text, done.buttons) == ("", None)  # handled: its words are not kept
     refused = await row(database, failed.id)
     assert refused.status is Delivery.failed
+    assert refused.text == ""
     assert refused.error is not None
     assert len(refused.error) == 64
     waiting = await row(database, again.id)
+    assert waiting.text == "m2"  # still to be sent
     assert (waiting.status, waiting.not_before, waiting.error, waiting.claim) == (
         Delivery.pending,
         later,
@@ -316,3 +319,10 @@ async def test_buttons_are_kept_as_queued(database: Database) -> None:
     assert message.buttons == buttons
     assert message.text == "<b>Вопрос</b>"
     assert (message.purpose, message.priority, message.campaign_id) == ("notice", 0, None)
+
+
+async def test_an_erased_person_gets_nothing_more_from_the_queue(database: Database) -> None:
+    await put(database, [Outgoing(100, "to them"), Outgoing(200, "to someone else")])
+    async with database.transaction() as uow:
+        assert await uow.outbox.forget_chat(100) == 1
+    assert [m.chat_id for m in await claim(database, "s", 10)] == [200]

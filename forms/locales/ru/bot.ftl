@@ -114,6 +114,7 @@ dialog-school-pick = { $municipality }: выберите школу.
 dialog-school-empty = Справочник школ пока не загружен, поэтому выбрать школу сейчас нельзя. Сообщите об этом координатору. Анкету можно отложить кнопкой «⏸ Отложить анкету» и вернуться к ней позже: ответы сохранятся.
 dialog-school-empty-admin = Справочник школ пока не загружен, поэтому выбрать школу сейчас нельзя. Загрузите его на сервере командой <code>school-bot schools import файл.xlsx</code> (столбцы описаны в README) или, чтобы попробовать бота, пробным справочником: <code>school-bot schools import --sample</code>. Анкету можно отложить кнопкой «⏸ Отложить анкету»: ответы сохранятся.
 dialog-button-municipalities = ‹ К муниципалитетам
+dialog-button-my-school = Моя школа: { $school }
 dialog-button-page-back = ‹ Предыдущие
 dialog-button-page-next = Следующие ›
 dialog-files-received = { $count ->
