@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from forms.i18n import Translator
@@ -74,6 +74,7 @@ class Campaigns:
     clock: Clock
     sender: Sender
     rules: CampaignRules = CampaignRules()
+    shown: dict[int, str] = field(default_factory=dict)  # the progress texts last shown
 
     # --- /campaigns ---------------------------------------------------------------------
 
@@ -288,6 +289,7 @@ class Campaigns:
                 scope.user_id, "campaign_sent", campaign=campaign.id, recipients=count
             )
         progress = self.t("campaign-progress", sent=0, total=count, lost=0)
+        self.shown[campaign.id] = progress  # what the pressed message now says
         return Pressed(edit=Reply(progress), queued=count > 0, progress=True)
 
     async def progress(self) -> list[tuple[int, int, str, bool]]:
@@ -312,9 +314,11 @@ class Campaigns:
                     text = progress_text(self.t, counts)
                     if finished:
                         text += "\n" + self.t("campaign-progress-done", number=campaign.id)
-                    found.append(
-                        (campaign.progress_chat_id, campaign.progress_message_id, text, finished)
-                    )
+                    if self.shown.get(campaign.id) == text:
+                        continue  # unchanged: Telegram refuses an edit that changes nothing
+                    self.shown[campaign.id] = text
+                    where = (campaign.progress_chat_id, campaign.progress_message_id)
+                    found.append((*where, text, finished))
         return found
 
     # --- the board ----------------------------------------------------------------------
@@ -397,7 +401,7 @@ class Campaigns:
             return Pressed(alert=self.t("campaign-closed-already"))
         count = await self.remind(campaign, scope.user_id)
         alert = self.t("campaign-reminded", count=count)
-        return Pressed(alert=alert, edit=await self.board(campaign), queued=count > 0)
+        return Pressed(alert=alert, queued=count > 0)  # the board itself is unchanged
 
     async def remind(self, campaign: CampaignDTO, actor: int | None) -> int:
         """Queue a reminder to each person of the audience who has not answered, is not

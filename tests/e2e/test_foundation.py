@@ -50,6 +50,7 @@ async def test_a_user_starts_the_bot_and_opens_help(fake: FakeBotAPI, tmp_path: 
         "requests",
         "pairs",
         "mydata",
+        "mute",
         "delete_me",
     ]
     assert fake.commands[0]["description"] == t("command-start")
