@@ -38,6 +38,14 @@ def _refuse(message_id: str, **params: str) -> PydanticCustomError:
     return PydanticCustomError(message_id, message_id, dict(params))
 
 
+def _numbers(text: str, refusal: str, most: int | None = None) -> list[int]:
+    """Whole numbers separated by commas or spaces, each at most ``most``."""
+    parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
+    if not all(part.isdigit() and (most is None or int(part) <= most) for part in parts):
+        raise _refuse(refusal)
+    return [int(part) for part in parts]
+
+
 class Settings(BaseSettings):
     """Every setting of the bot. Names match the environment variables (case-insensitive)."""
 
@@ -98,20 +106,14 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         if not isinstance(value, str):
             return value
-        parts = [part for part in re.split(r"[,\s]+", value.strip()) if part]
-        if not all(part.isdigit() for part in parts):
-            raise _refuse("settings-ids")
-        return frozenset(int(part) for part in parts)
+        return frozenset(_numbers(value, "settings-ids"))
 
     @field_validator("campaign_reminder_days", mode="before")
     @classmethod
     def _split_days(cls, value: object) -> object:
         if not isinstance(value, str):
             return value
-        parts = [part for part in re.split(r"[,\s]+", value.strip()) if part]
-        if not all(part.isdigit() and int(part) <= 60 for part in parts):
-            raise _refuse("settings-days")
-        return tuple(sorted({int(part) for part in parts}, reverse=True))
+        return tuple(sorted(set(_numbers(value, "settings-days", most=60)), reverse=True))
 
     @field_validator("forms_dir")
     @classmethod

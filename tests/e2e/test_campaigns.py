@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,7 +19,8 @@ from storage.directory import save_directory
 from storage.migrate import upgrade
 from storage.repositories.users import TelegramProfile
 from tests.bot_process import start_bot
-from tests.fake_bot_api import BotMessage, FakeBotAPI, FakeUser
+from tests.e2e.people import Person, has
+from tests.fake_bot_api import FakeBotAPI, FakeUser
 
 pytestmark = pytest.mark.e2e
 t = translator()
@@ -44,27 +43,6 @@ async def seed(path: Path) -> None:
             await uow.users.set_profile(PAVEL.id, PersonKind.teacher, school.id)
     finally:
         await database.dispose()
-
-
-def has(text: str) -> Callable[[Any], bool]:
-    return lambda seen: text in getattr(seen, "plain_text", getattr(seen, "text", ""))
-
-
-class Person:
-    def __init__(self, fake: FakeBotAPI, user: FakeUser) -> None:
-        self.fake, self.user = fake, user
-
-    async def next(self, text: str | None = None) -> BotMessage:
-        predicate = None if text is None else has(text)
-        return await self.fake.wait_for_message(self.user.id, predicate=predicate)
-
-    async def say(self, text: str) -> BotMessage:
-        self.fake.send_text(self.user, text)
-        return await self.next()
-
-    async def press(self, message: BotMessage, label: str, text: str | None = None) -> BotMessage:
-        self.fake.press(self.user, message, label)
-        return await self.next(text)
 
 
 async def test_a_campaign_from_a_school_link_to_the_board_and_a_reminder(

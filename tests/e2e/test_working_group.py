@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +20,7 @@ from storage.directory import save_directory
 from storage.migrate import upgrade
 from storage.repositories.users import TelegramProfile
 from tests.bot_process import start_bot
+from tests.e2e.people import Person, has
 from tests.fake_bot_api import BotMessage, FakeBotAPI, FakeUser
 
 pytestmark = pytest.mark.e2e
@@ -42,27 +41,6 @@ async def seed(path: Path) -> None:
             await uow.roles.grant(COORDINATOR.id, Role.coordinator)
     finally:
         await database.dispose()
-
-
-def has(text: str) -> Callable[[Any], bool]:
-    return lambda seen: text in getattr(seen, "plain_text", getattr(seen, "text", ""))
-
-
-class Person:
-    def __init__(self, fake: FakeBotAPI, user: FakeUser) -> None:
-        self.fake, self.user = fake, user
-
-    async def next(self, text: str | None = None) -> BotMessage:
-        predicate = None if text is None else has(text)
-        return await self.fake.wait_for_message(self.user.id, predicate=predicate)
-
-    async def say(self, text: str) -> BotMessage:
-        self.fake.send_text(self.user, text)
-        return await self.next()
-
-    async def press(self, message: BotMessage, label: str) -> BotMessage:
-        self.fake.press(self.user, message, label)
-        return await self.next()
 
 
 async def open_forms(person: Person) -> BotMessage:
