@@ -35,7 +35,7 @@ from handlers.outbox.sender import Sender
 from handlers.ui import Button, Keyboard, Notice, Reply, quote, split_text
 from storage.catalog import FormCatalog
 from storage.database import Database
-from storage.dto import CampaignDTO, Coverage, OutboxDTO, Recipient
+from storage.dto import CampaignDTO, OutboxDTO, Recipient
 from storage.repositories import UnitOfWork
 from storage.repositories.users import TelegramProfile
 
@@ -56,11 +56,27 @@ class CampaignRules:
 
 
 @dataclass(frozen=True, slots=True)
+class Chart:
+    """The board as a picture: its words, and each municipality's answered and expected."""
+
+    title: str
+    caption: str
+    no_data: str
+    bars: tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolLink:
+    code: str  # of the deep link start=sch_<code>
+    school: str  # its short name
+
+
+@dataclass(frozen=True, slots=True)
 class Pressed:
     alert: str | None = None
     edit: Reply | None = None
     new: tuple[Reply, ...] = ()
-    chart: Sequence[Coverage] | None = None  # send the board as a picture
+    chart: Chart | None = None  # send the board as a picture
     wants_text: int | None = None  # the next message is this campaign's announcement
     queued: bool = False  # the outbox has work: wake it
     progress: bool = False  # the edited message is the campaign's progress message
@@ -379,20 +395,14 @@ class Campaigns:
     async def _chart(self, _s: Scope, campaign: CampaignDTO, _d: CampaignCallback) -> Pressed:
         async with self.db.read() as uow:
             rows = await uow.campaigns.coverage(campaign)
-        return Pressed(chart=rows)
-
-    def chart_words(self, campaign: CampaignDTO, rows: Sequence[Coverage]) -> tuple[str, str, str]:
-        """The picture's title, caption and «no data» text."""
         t, whole = self.t, share(rows, campaign.kind)
         title = t("campaign-chart-title", number=campaign.id, title=self._title(campaign.form_id))
         base = "directory" if whole.from_directory else "registered"
         caption = t("campaign-chart-caption", base=base, total=share_text(t, whole))
-        return title, caption, t("campaign-board-no-schools")
-
-    def chart_areas(
-        self, campaign: CampaignDTO, rows: Sequence[Coverage]
-    ) -> list[tuple[str, int, int]]:
-        return [(a.name, a.share.answered, a.share.expected) for a in areas(rows, campaign.kind)]
+        bars = tuple(
+            (a.name, a.share.answered, a.share.expected) for a in areas(rows, campaign.kind)
+        )
+        return Pressed(chart=Chart(title, caption, t("campaign-board-no-schools"), bars))
 
     # --- reminders ----------------------------------------------------------------------
 
@@ -502,9 +512,9 @@ class Campaigns:
 
     # --- school links -------------------------------------------------------------------
 
-    async def school_link(self, scope: Scope, school_code: str, renew: bool) -> str | None:
-        """The code of the school's link (a new one if ``renew``: the old one is revoked);
-        None when the school is unknown or beyond the person's municipalities."""
+    async def school_link(self, scope: Scope, school_code: str, renew: bool) -> SchoolLink | None:
+        """The school's link (a new one if ``renew``: the old one is revoked); None when the
+        school is unknown or beyond the person's municipalities."""
         now = self.clock.now_utc()
         async with self.db.transaction() as uow:
             school = await uow.schools.school_by_code(school_code)
@@ -517,7 +527,7 @@ class Campaigns:
                 code = secrets.token_urlsafe(12)
                 await uow.campaigns.add_school_link(code, school.id, scope.user_id, now)
                 await uow.audit.record(scope.user_id, "school_link_created", school=school.code)
-        return code
+        return SchoolLink(code, school.short_name)
 
     async def joined(self, profile: TelegramProfile, code: str) -> Reply:
         """Someone opened ``start=sch_<code>``: the school goes into their profile."""

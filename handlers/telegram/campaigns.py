@@ -18,7 +18,7 @@ from exports.chart import Bar, coverage_png
 from forms.vocabulary import COORDINATORS
 from handlers.access import Scope
 from handlers.campaigns.screens import CampaignAct, CampaignCallback
-from handlers.campaigns.service import Pressed as Done
+from handlers.campaigns.service import Chart
 from handlers.container import Services
 from handlers.telegram.filters import CallbackPrefixes, Commands, HasRole, NotCommand, Pressed
 from handlers.telegram.markup import BotLinks, answer, edit, inline
@@ -85,22 +85,14 @@ async def on_button(
         await state.set_state(CampaignText.typing)
         await state.set_data({"campaign": done.wants_text})
     if done.chart is not None:
-        await send_chart(message, callback_data.c, done, services)
+        await send_chart(message, callback_data.c, done.chart)
 
 
-async def send_chart(message: Message, campaign_id: int, done: Done, services: Services) -> None:
+async def send_chart(message: Message, campaign_id: int, chart: Chart) -> None:
     """The board as a picture, drawn in a worker thread (matplotlib takes a moment)."""
-    campaigns = services.campaigns
-    async with campaigns.db.read() as uow:
-        campaign = await uow.campaigns.get(campaign_id)
-    if campaign is None or done.chart is None:
-        return
-    title, caption, no_data = campaigns.chart_words(campaign, done.chart)
-    bars = [
-        Bar(name, got, wanted) for name, got, wanted in campaigns.chart_areas(campaign, done.chart)
-    ]
+    bars = [Bar(name, answered, expected) for name, answered, expected in chart.bars]
     picture = await asyncio.to_thread(
-        coverage_png, bars, title=title, caption=caption, no_data=no_data
+        coverage_png, bars, title=chart.title, caption=chart.caption, no_data=chart.no_data
     )
     await message.answer_photo(BufferedInputFile(picture, f"campaign-{campaign_id}.png"))
 
@@ -121,15 +113,12 @@ async def school_link(message: Message, scope: Scope, services: Services, bot: B
         await message.answer(services.t("school-link-how"))
         return
     renew = len(words) > 1 and words[1].lower() in ("новая", "new")
-    code = await services.campaigns.school_link(scope, words[0], renew)
-    if code is None:
+    found = await services.campaigns.school_link(scope, words[0], renew)
+    if found is None:
         await message.answer(services.t("school-link-unknown-school"))
         return
-    link = await BotLinks(bot).start_link(SCHOOL_PREFIX + code)
-    async with services.campaigns.db.read() as uow:
-        school = await uow.schools.school_by_code(words[0])
-    name = school.short_name if school else words[0]
-    await message.answer(services.t("school-link-made", school=quote(name), link=link))
+    link = await BotLinks(bot).start_link(SCHOOL_PREFIX + found.code)
+    await message.answer(services.t("school-link-made", school=quote(found.school), link=link))
 
 
 async def joined(message: Message, services: Services) -> None:
