@@ -32,6 +32,9 @@ class CampaignAct(StrEnum):
     close = "x"
     mute = "m"  # under a reminder: no more reminders
     unmute = "u"
+    areas = "o"  # the municipalities a draft reaches: the picker
+    area_toggle = "z"  # v: a municipality, in or out
+    areas_all = "w"
 
 
 class CampaignCallback(Callback, prefix="cp"):
@@ -80,8 +83,26 @@ def share_text(t: Translator, value: Share) -> str:
     )
 
 
+AREAS_NAMED = 5  # municipalities named on a draft's card; more are counted
+
+
+def areas_text(t: Translator, names: Sequence[str] | None) -> str:
+    """«все», or the chosen municipalities' names."""
+    if names is None:
+        return t("campaign-areas-all")
+    shown = ", ".join(names[:AREAS_NAMED])
+    more = len(names) - AREAS_NAMED
+    return shown if more <= 0 else t("campaign-areas-more", names=shown, more=more)
+
+
 def card_text(
-    t: Translator, campaign: CampaignDTO, title: str, recipients: int, stage: str | None
+    t: Translator,
+    campaign: CampaignDTO,
+    title: str,
+    recipients: int,
+    *,
+    stage: str | None = None,
+    areas: Sequence[str] | None = None,
 ) -> str:
     lines = [
         t("campaign-card-head", number=campaign.id, state=t(f"campaign-state-{campaign.state}")),
@@ -92,6 +113,7 @@ def card_text(
     lines += [
         t("campaign-card-kind", kind=t(f"person-kind-{campaign.kind}")),
         t("campaign-card-schools", schools=t(f"school-group-{campaign.schools}")),
+        t("campaign-card-areas", areas=areas_text(t, areas)),
         t("campaign-card-deadline", deadline=_day(t, campaign)),
         t("campaign-card-reminders", days=", ".join(map(str, campaign.reminder_days)) or "—"),
         t("campaign-card-recipients", count=recipients),
@@ -117,6 +139,7 @@ def draft_buttons(t: Translator, campaign: CampaignDTO, recipients: int) -> Keyb
     return Keyboard.of(
         [Button(t("campaign-button-kind"), pressed(CampaignAct.kind, c))],
         [Button(t("campaign-button-schools"), pressed(CampaignAct.schools, c))],
+        [Button(t("campaign-button-areas"), pressed(CampaignAct.areas, c))],
         [
             Button(t("campaign-button-sooner"), pressed(CampaignAct.sooner, c)),
             Button(t("campaign-button-later"), pressed(CampaignAct.later, c)),

@@ -35,7 +35,7 @@ from handlers.outbox.sender import Sender
 from handlers.ui import Button, Keyboard, Notice, Reply, quote, split_text
 from storage.catalog import FormCatalog
 from storage.database import Database
-from storage.dto import CampaignDTO, OutboxDTO, Recipient
+from storage.dto import CampaignDTO, MunicipalityDTO, OutboxDTO, Recipient
 from storage.repositories import UnitOfWork
 from storage.repositories.users import TelegramProfile
 
@@ -197,8 +197,12 @@ class Campaigns:
         async with self.db.read() as uow:
             recipients = len(await uow.campaigns.audience(campaign))
             wave = await uow.waves.get(campaign.wave_id) if campaign.wave_id else None
+            names = {m.id: m.name for m in await uow.schools.municipalities()}
         title = self._title(campaign.form_id)
-        text = card_text(self.t, campaign, title, recipients, wave.title if wave else None)
+        ids = campaign.municipality_ids
+        areas = None if ids is None else sorted(names[i] for i in ids if i in names)
+        stage = wave.title if wave else None
+        text = card_text(self.t, campaign, title, recipients, stage=stage, areas=areas)
         return Reply(text, draft_buttons(self.t, campaign, recipients))
 
     async def _show(self, _scope: Scope, campaign: CampaignDTO, _d: CampaignCallback) -> Pressed:
@@ -229,6 +233,60 @@ class Campaigns:
         if deadline <= self.clock.today():
             return Pressed(alert=self.t("campaign-deadline-past"))
         return await self._change(campaign, deadline=deadline)
+
+    # --- which municipalities ------------------------------------------------------------
+
+    async def _allowed(self, scope: Scope) -> list[MunicipalityDTO]:
+        async with self.db.read() as uow:
+            found = await uow.schools.municipalities()
+        return [m for m in found if scope.covers(m.id)]
+
+    async def _picker(self, scope: Scope, campaign: CampaignDTO) -> Reply:
+        allowed, ids = await self._allowed(scope), campaign.municipality_ids
+        c, t = campaign.id, self.t
+        buttons = [
+            Button(
+                ("✓ " if ids is None or m.id in ids else "") + m.name,
+                pressed(CampaignAct.area_toggle, c, m.id),
+            )
+            for m in allowed
+        ]
+        buttons.append(Button(t("campaign-button-areas-all"), pressed(CampaignAct.areas_all, c)))
+        buttons.append(Button(t("campaign-button-areas-done"), pressed(CampaignAct.show, c)))
+        return Reply(t("campaign-areas-choose", number=c), Keyboard.grid(buttons, 1))
+
+    async def _areas(self, scope: Scope, campaign: CampaignDTO, _d: CampaignCallback) -> Pressed:
+        if campaign.state != CampaignState.draft:
+            return Pressed(alert=self.t("campaign-not-draft"))
+        return Pressed(new=(await self._picker(scope, campaign),))
+
+    async def _toggle_area(
+        self, scope: Scope, campaign: CampaignDTO, data: CampaignCallback
+    ) -> Pressed:
+        allowed = {m.id for m in await self._allowed(scope)}
+        if data.v not in allowed:
+            return Pressed(alert=self.t("campaign-stale"))
+        chosen = set(allowed if campaign.municipality_ids is None else campaign.municipality_ids)
+        chosen ^= {data.v}
+        if not chosen:
+            return Pressed(alert=self.t("campaign-areas-none"))
+        everywhere = scope.regional and chosen == allowed
+        return await self._repick(scope, campaign, None if everywhere else sorted(chosen))
+
+    async def _areas_all(
+        self, scope: Scope, campaign: CampaignDTO, _d: CampaignCallback
+    ) -> Pressed:
+        ids = None if scope.regional else sorted(scope.municipalities)
+        return await self._repick(scope, campaign, ids)
+
+    async def _repick(self, scope: Scope, campaign: CampaignDTO, ids: list[int] | None) -> Pressed:
+        async with self.db.transaction() as uow:
+            changed = await uow.campaigns.change(
+                campaign.id, [CampaignState.draft], municipality_ids=ids
+            )
+        if not changed:
+            return Pressed(alert=self.t("campaign-not-draft"))
+        return Pressed(edit=await self._picker(scope, replace(campaign, municipality_ids=ids)))
 
     async def _ask_text(self, _s: Scope, campaign: CampaignDTO, _d: CampaignCallback) -> Pressed:
         if campaign.state != CampaignState.draft:
@@ -567,6 +625,9 @@ _STEPS = {
     CampaignAct.text: Campaigns._ask_text,
     CampaignAct.preview: Campaigns._preview,
     CampaignAct.drop: Campaigns._drop,
+    CampaignAct.areas: Campaigns._areas,
+    CampaignAct.area_toggle: Campaigns._toggle_area,
+    CampaignAct.areas_all: Campaigns._areas_all,
     CampaignAct.area: Campaigns._area,
     CampaignAct.chart: Campaigns._chart,
     CampaignAct.remind: Campaigns._remind,

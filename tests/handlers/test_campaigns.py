@@ -360,3 +360,34 @@ async def test_a_form_offers_the_school_of_the_profile_in_one_tap(
     forged = AnswerCallback(s=real.s, q=real.q, a=Act.my_school, v="1").pack()
     await boris.press_data(forged, boris.last().message_id)
     assert boris.callback_answer() == t("dialog-stale")
+
+
+async def test_a_draft_reaches_the_municipalities_chosen(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await give_role(sqlite_db, COORDINATOR, Role.coordinator)
+    await teacher_of(sqlite_db, ALICE, "OO-0102")  # Городской округ Энск
+    await teacher_of(sqlite_db, BORIS, "OO-0201")  # another municipality
+    coordinator = person(dispatcher, bot, COORDINATOR)
+    await new_campaign(coordinator)
+    assert t("campaign-card-areas", areas=t("campaign-areas-all")) in coordinator.last().text
+    await coordinator.press(t("campaign-button-areas"))
+    picker = coordinator.last()
+    assert all(label.startswith("✓ ") for label in picker.buttons[:3])
+    others = [label for label in picker.buttons[:3] if "Энск" not in label]
+    for label in others:  # leave Энск alone
+        await coordinator.press(label)
+    picker = coordinator.last()
+    assert [label for label in picker.buttons[:3] if label.startswith("✓ ")] == [
+        "✓ Городской округ Энск"
+    ]
+    alert = await coordinator.press("✓ Городской округ Энск")  # the last one cannot go
+    assert alert == t("campaign-areas-none")
+    await coordinator.press(t("campaign-button-areas-done"))
+    card = coordinator.last()
+    assert t("campaign-card-areas", areas="Городской округ Энск") in card.text
+    assert t("campaign-button-send", count=1) in card.buttons
+    await coordinator.press(t("campaign-button-areas"))
+    await coordinator.press(t("campaign-button-areas-all"))
+    await coordinator.press(t("campaign-button-areas-done"))
+    assert t("campaign-button-send", count=2) in coordinator.last().buttons

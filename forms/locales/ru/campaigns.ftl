@@ -99,3 +99,12 @@ school-link-joined = Готово: вы отмечены как участник
 school-link-ask-kind = Расскажите ещё, кто вы: педагог, руководитель или родитель.
 profile-button-fill = Рассказать о себе
 profile-button-change = Изменить школу
+
+campaign-card-areas = Муниципалитеты: { $areas }
+campaign-areas-all = все
+campaign-areas-more = { $names } и ещё { $more }
+campaign-button-areas = Муниципалитеты: изменить
+campaign-button-areas-all = Все муниципалитеты
+campaign-button-areas-done = Готово: показать опрос
+campaign-areas-choose = Какие муниципалитеты охватит опрос № { $number }? Нажмите, чтобы добавить или убрать (отмечены галочкой).
+campaign-areas-none = Нужен хотя бы один муниципалитет.
