@@ -145,7 +145,7 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         now=clock.now_utc,
     )
     sender = create_sender(settings, database, clock)
-    rules = CampaignRules(settings.campaign_days, tuple(settings.campaign_reminder_days))
+    rules = CampaignRules(settings.campaign_days, settings.campaign_reminder_plans)
     campaigns = Campaigns(database, catalog, t, clock, sender, rules)
     sender.skips.append(campaigns.unwanted)
     return Services(

@@ -91,7 +91,13 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(default=2.0, gt=0, le=600)
     # Campaigns (/campaigns): a new one's deadline, its reminders, its progress message.
     campaign_days: int = Field(default=14, ge=1, le=365)
-    campaign_reminder_days: Annotated[tuple[int, ...], NoDecode] = (3, 1)
+    # The reminder plans a draft's «Напоминания» button goes through; the first is a new one's.
+    campaign_reminder_plans: Annotated[tuple[tuple[int, ...], ...], NoDecode] = (
+        (3, 1),
+        (7, 3, 1),
+        (1,),
+        (),
+    )
     campaign_progress_seconds: float = Field(default=3.0, gt=0, le=600)
 
     @field_validator("bot_token")
@@ -108,12 +114,16 @@ class Settings(BaseSettings):
             return value
         return frozenset(_numbers(value, "settings-ids"))
 
-    @field_validator("campaign_reminder_days", mode="before")
+    @field_validator("campaign_reminder_plans", mode="before")
     @classmethod
-    def _split_days(cls, value: object) -> object:
+    def _split_plans(cls, value: object) -> object:
         if not isinstance(value, str):
             return value
-        return tuple(sorted(set(_numbers(value, "settings-days", most=60)), reverse=True))
+        plans = [
+            tuple(sorted(set(_numbers(plan, "settings-days", most=60)), reverse=True))
+            for plan in value.split("|")
+        ]
+        return tuple(dict.fromkeys(plans))  # each plan once, in the order given
 
     @field_validator("forms_dir")
     @classmethod

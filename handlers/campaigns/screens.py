@@ -35,6 +35,7 @@ class CampaignAct(StrEnum):
     areas = "o"  # the municipalities a draft reaches: the picker
     area_toggle = "z"  # v: a municipality, in or out
     areas_all = "w"
+    reminders = "q"  # the next reminder plan
 
 
 class CampaignCallback(Callback, prefix="cp"):
@@ -115,13 +116,19 @@ def card_text(
         t("campaign-card-schools", schools=t(f"school-group-{campaign.schools}")),
         t("campaign-card-areas", areas=areas_text(t, areas)),
         t("campaign-card-deadline", deadline=_day(t, campaign)),
-        t("campaign-card-reminders", days=", ".join(map(str, campaign.reminder_days)) or "—"),
+        _reminders_line(t, campaign.reminder_days),
         t("campaign-card-recipients", count=recipients),
         "",
         t("campaign-card-text"),
         announcement(t, campaign, title),
     ]
     return "\n".join(lines)
+
+
+def _reminders_line(t: Translator, days: Sequence[int]) -> str:
+    if not days:
+        return t("campaign-card-no-reminders")
+    return t("campaign-card-reminders", days=", ".join(map(str, days)))
 
 
 def _day(t: Translator, campaign: CampaignDTO) -> str:
@@ -140,6 +147,7 @@ def draft_buttons(t: Translator, campaign: CampaignDTO, recipients: int) -> Keyb
         [Button(t("campaign-button-kind"), pressed(CampaignAct.kind, c))],
         [Button(t("campaign-button-schools"), pressed(CampaignAct.schools, c))],
         [Button(t("campaign-button-areas"), pressed(CampaignAct.areas, c))],
+        [Button(t("campaign-button-reminders"), pressed(CampaignAct.reminders, c))],
         [
             Button(t("campaign-button-sooner"), pressed(CampaignAct.sooner, c)),
             Button(t("campaign-button-later"), pressed(CampaignAct.later, c)),

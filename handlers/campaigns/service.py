@@ -52,7 +52,8 @@ class CampaignRules:
     """Numbers from the settings."""
 
     days: int = 14  # a new campaign's deadline, from today
-    reminder_days: tuple[int, ...] = (3, 1)  # reminders this many days before the deadline
+    reminder_plans: tuple[tuple[int, ...], ...] = ((3, 1),)  # days before the deadline; the
+    # first is a new campaign's, a draft's button goes through them
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,9 @@ class Campaigns:
                 if wave
                 else today + timedelta(days=self.rules.days),
                 state=CampaignState.draft,
-                reminder_days=list(self.rules.reminder_days),
+                reminder_days=list(
+                    self.rules.reminder_plans[0] if self.rules.reminder_plans else ()
+                ),
                 reminded_days=[],
                 created_by=scope.user_id,
                 created_at=self.clock.now_utc(),
@@ -287,6 +290,11 @@ class Campaigns:
         if not changed:
             return Pressed(alert=self.t("campaign-not-draft"))
         return Pressed(edit=await self._picker(scope, replace(campaign, municipality_ids=ids)))
+
+    async def _reminders(self, _s: Scope, campaign: CampaignDTO, _d: CampaignCallback) -> Pressed:
+        plans = [list(plan) for plan in self.rules.reminder_plans] or [[]]
+        now = plans.index(campaign.reminder_days) if campaign.reminder_days in plans else -1
+        return await self._change(campaign, reminder_days=plans[(now + 1) % len(plans)])
 
     async def _ask_text(self, _s: Scope, campaign: CampaignDTO, _d: CampaignCallback) -> Pressed:
         if campaign.state != CampaignState.draft:
@@ -625,6 +633,7 @@ _STEPS = {
     CampaignAct.text: Campaigns._ask_text,
     CampaignAct.preview: Campaigns._preview,
     CampaignAct.drop: Campaigns._drop,
+    CampaignAct.reminders: Campaigns._reminders,
     CampaignAct.areas: Campaigns._areas,
     CampaignAct.area_toggle: Campaigns._toggle_area,
     CampaignAct.areas_all: Campaigns._areas_all,

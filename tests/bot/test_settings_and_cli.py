@@ -58,10 +58,10 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BOT_TOKEN", TOKEN)
     monkeypatch.setenv("ADMIN_IDS", "101, 202 303")
     monkeypatch.setenv("TIMEZONE", "Asia/Yekaterinburg")
-    monkeypatch.setenv("CAMPAIGN_REMINDER_DAYS", "1, 7 3")
+    monkeypatch.setenv("CAMPAIGN_REMINDER_PLANS", "1, 7 3|2|")
     settings = load_settings(_env_file=None)
     assert settings.admin_ids == {101, 202, 303}
-    assert settings.campaign_reminder_days == (7, 3, 1)
+    assert settings.campaign_reminder_plans == ((7, 3, 1), (2,), ())
     assert settings.zone.key == "Asia/Yekaterinburg"
     assert settings.database_url.startswith("sqlite+aiosqlite:///./data/")
     assert not settings.uses_webhook
@@ -74,7 +74,7 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         ("webhook_url", "https://bot.example.org", "WEBHOOK_SECRET"),
         ("webhook_port", "0", "WEBHOOK_PORT"),
         ("log_level", "LOUD", "LOG_LEVEL"),
-        ("campaign_reminder_days", "3, завтра", "CAMPAIGN_REMINDER_DAYS"),
+        ("campaign_reminder_plans", "3, завтра|1", "CAMPAIGN_REMINDER_PLANS"),
         ("send_rate", "0", "SEND_RATE"),
     ],
 )

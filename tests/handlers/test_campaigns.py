@@ -391,3 +391,20 @@ async def test_a_draft_reaches_the_municipalities_chosen(
     await coordinator.press(t("campaign-button-areas-all"))
     await coordinator.press(t("campaign-button-areas-done"))
     assert t("campaign-button-send", count=2) in coordinator.last().buttons
+
+
+async def test_a_drafts_reminder_plan_is_chosen_with_its_button(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await give_role(sqlite_db, COORDINATOR, Role.coordinator)
+    coordinator = person(dispatcher, bot, COORDINATOR)
+    await new_campaign(coordinator)
+    assert t("campaign-card-reminders", days="3, 1") in coordinator.last().text
+    await coordinator.press(t("campaign-button-reminders"))
+    assert t("campaign-card-reminders", days="7, 3, 1") in coordinator.last().text
+    await coordinator.press(t("campaign-button-reminders"))
+    await coordinator.press(t("campaign-button-reminders"))
+    assert t("campaign-card-no-reminders") in coordinator.last().text
+    assert (await campaign_row(sqlite_db)).reminder_days == []
+    await coordinator.press(t("campaign-button-reminders"))  # round again
+    assert (await campaign_row(sqlite_db)).reminder_days == [3, 1]
