@@ -739,7 +739,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=10_000, help="announcements (10,000)")
     parser.add_argument("--fillers", type=int, default=50, help="people filling the form (50)")
-    parser.add_argument("--think", type=float, default=1.5, help="seconds between actions (1.5)")
+    parser.add_argument("--think", type=float, default=5.0, help="seconds between actions (5)")
     parser.add_argument(
         "--kill",
         action=argparse.BooleanOptionalAction,
