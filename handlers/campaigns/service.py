@@ -124,13 +124,14 @@ class Campaigns:
         entry = self.catalog.current(form_id)
         return entry.form.title if entry is not None else form_id
 
-    def _forms(self) -> list[str]:
-        """Forms a campaign may announce (not attached ones, not «О себе»)."""
-        return [
-            entry.form.id
+    def _forms(self) -> dict[int, str]:
+        """Forms a campaign may announce (not attached ones, not «О себе»), by the id of their
+        current version: what a button names (a form changed meanwhile makes it stale)."""
+        return {
+            entry.version_id: entry.form.id
             for entry in self.catalog.all()
             if entry.form.attached_to is None and entry.form.id != PROFILE_FORM
-        ]
+        }
 
     # --- buttons ------------------------------------------------------------------------
 
@@ -153,14 +154,14 @@ class Campaigns:
         if not forms:
             return Pressed(alert=self.t("campaign-no-forms"))
         buttons = [
-            Button(self._title(form_id), pressed(CampaignAct.form, 0, number))
-            for number, form_id in enumerate(forms)
+            Button(self._title(form_id), pressed(CampaignAct.form, 0, version_id))
+            for version_id, form_id in forms.items()
         ]
         return Pressed(new=(Reply(self.t("campaign-choose-form"), Keyboard.grid(buttons, 1)),))
 
-    async def _create(self, scope: Scope, number: int) -> Pressed:
-        forms = self._forms()
-        entry = self.catalog.current(forms[number]) if 0 <= number < len(forms) else None
+    async def _create(self, scope: Scope, version_id: int) -> Pressed:
+        form_id = self._forms().get(version_id)
+        entry = self.catalog.current(form_id) if form_id is not None else None
         if entry is None:
             return Pressed(alert=self.t("campaign-stale"))
         form, today = entry.form, self.clock.today()

@@ -408,3 +408,16 @@ async def test_a_drafts_reminder_plan_is_chosen_with_its_button(
     assert (await campaign_row(sqlite_db)).reminder_days == []
     await coordinator.press(t("campaign-button-reminders"))  # round again
     assert (await campaign_row(sqlite_db)).reminder_days == [3, 1]
+
+
+async def test_a_form_button_of_another_version_is_stale(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await give_role(sqlite_db, COORDINATOR, Role.coordinator)
+    coordinator = person(dispatcher, bot, COORDINATOR)
+    await coordinator.send("/campaigns")
+    forged = CampaignCallback(a=CampaignAct.form, v=987654).pack()
+    await coordinator.press_data(forged, coordinator.last().message_id)
+    assert coordinator.callback_answer() == t("campaign-stale")
+    async with sqlite_db.read() as uow:
+        assert await uow.campaigns.latest(1) == []  # nothing was created
