@@ -138,6 +138,7 @@ class Context:
     directory: Directory = field(default_factory=Directory)
     last_typed: TypedAnswer | None = None
     message: Typed | None = None
+    raw: RawAnswer | None = None  # what the message said
     rendered: str | None = None  # the question (or REVIEW) the replies show, once rendered
 
     def screen(self) -> engine.Screen:
@@ -187,7 +188,7 @@ class Dialog:
         ``message``: which Telegram message it was, and when it was sent."""
 
         async def step(uow: UnitOfWork, ctx: Context) -> Outcome:
-            ctx.message = message
+            ctx.message, ctx.raw = message, raw
             if self._retyped(ctx):
                 return await self._already_saved(uow, ctx)
             return await self._typed(uow, ctx, raw)
@@ -261,11 +262,25 @@ class Dialog:
         last, message = ctx.last_typed, ctx.message
         if last is None or message is None or last.question_id not in ctx.answers:
             return False
-        if message.sent_at - last.sent_at < self.retyped_after:
-            return False
         current = ctx.screen()
         on_another = isinstance(current, ReviewScreen) or current.question.id != last.question_id
-        return on_another and message.message_id == last.message_id + 1
+        if not on_another:
+            return False
+        if message.sent_at - last.sent_at < self.retyped_after:
+            # Quick, but after messages of the bot this process did not send (a restart): the
+            # same words again answer the question they answered (the bot showed it again
+            # from before the restart), not the next one.
+            return message.message_id > last.message_id + 1 and self._same_words(ctx)
+        return message.message_id == last.message_id + 1
+
+    def _same_words(self, ctx: Context) -> bool:
+        assert ctx.last_typed is not None
+        saved = ctx.answers.get(ctx.last_typed.question_id)
+        return (
+            isinstance(ctx.raw, TextInput)
+            and isinstance(saved, str)
+            and (ctx.raw.text.strip() == saved.strip())
+        )
 
     async def _already_saved(self, uow: UnitOfWork, ctx: Context) -> Outcome:
         """What was saved, and the question the person is at, asked again."""

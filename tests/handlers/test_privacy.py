@@ -183,6 +183,35 @@ async def test_an_answer_handed_again_after_a_restart_is_not_filed_twice(
     )
 
 
+async def test_the_same_words_again_right_after_a_restart_are_not_the_next_answer(
+    settings: Settings, sqlite_db: Database, bot: MockedBot, chat: Conversation
+) -> None:
+    """The bot was restarted: the screens before this message were sent by the process that
+    died, so this one does not know them. The same words typed again within seconds answer
+    the question they answered (an old screen of it was shown), not the next one. Found by
+    the kill drill: «ответ 5» filed under question 6."""
+    await open_form(chat, SURVEY)
+    await chat.press(t("form-button-next"))
+    await chat.press("Я родитель")
+    await chat.press(t("answer-no"))
+    await chat.press(t("form-button-skip"))  # date
+    await chat.send("Мой комментарий")
+    assert "Телефон для связи" in chat.screen()[-2].text
+    restarted = create_dispatcher(settings, sqlite_db)
+    await restarted.emit_startup(bot=bot, **restarted.workflow_data)
+    soon = datetime.now(UTC) + timedelta(seconds=1)
+    again = Conversation(restarted, bot, chat.user)
+    await again.feed(updates.message("Мой комментарий", sender=chat.user, date=soon))
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(1)
+    assert "phone" not in answers
+    said = t("dialog-answer-was-saved", label="Ваш комментарий", answer="Мой комментарий")
+    assert said in again.texts()
+    await again.send("+7 916 123-45-67")  # other words, at once: the phone question's answer
+    async with sqlite_db.read() as uow:
+        assert (await uow.submissions.answers(1))["phone"] == "+79161234567"
+
+
 async def test_two_answers_sent_together_are_both_kept_in_order(
     chat: Conversation, sqlite_db: Database
 ) -> None:
