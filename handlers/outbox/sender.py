@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from handlers.clock import Clock
@@ -90,6 +90,8 @@ class Sender:
         self.requested = asyncio.Event()  # set after a commit that queued messages
         self.skips: list[Skip] = []
         self._recover_all = alone
+        self._recovered: datetime | None = None  # when dead claims were last looked for
+        self._recover_every = timedelta(seconds=self.settings.claim_seconds / 2)
         self._stopping = False
         self._in_flight = 0  # requests under way
         self._idle = asyncio.Event()
@@ -119,9 +121,14 @@ class Sender:
         return len(batch)
 
     async def _recover(self) -> None:
-        cutoff = self.clock.now_utc() - timedelta(seconds=self.settings.claim_seconds)
+        """At start, then at most twice per ``claim_seconds`` (not a write every poll)."""
+        now = self.clock.now_utc()
+        if self._recovered is not None and now - self._recovered < self._recover_every:
+            return
+        self._recovered = now
+        cutoff = now - timedelta(seconds=self.settings.claim_seconds)
         if self._recover_all:
-            cutoff, self._recover_all = self.clock.now_utc() + timedelta(seconds=1), False
+            cutoff, self._recover_all = now + timedelta(seconds=1), False
         async with self.db.transaction() as uow:
             back, doubt = await uow.outbox.recover(cutoff)
         if back or doubt:

@@ -455,8 +455,10 @@ async def test_claims_of_a_dead_sender_are_taken_back_after_claim_seconds(
     other = sender(database, fake_time, claim_seconds=30)
     courier = FakeCourier(fake_time)
     fake_time.advance(29)
-    assert await other.run(courier) == 0
+    assert await other.run(courier) == 0  # not yet a dead one's
     fake_time.advance(2)
+    assert await other.run(courier) == 0  # looked for at most every claim_seconds / 2
+    fake_time.advance(14)
     assert await other.run(courier) == 1
     assert courier.texts() == ["a2"]
     assert await statuses(database) == {"a1": Delivery.unknown, "a2": Delivery.sent}
