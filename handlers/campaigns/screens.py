@@ -115,7 +115,7 @@ def card_text(
         t("campaign-card-kind", kind=t(f"person-kind-{campaign.kind}")),
         t("campaign-card-schools", schools=t(f"school-group-{campaign.schools}")),
         t("campaign-card-areas", areas=areas_text(t, areas)),
-        t("campaign-card-deadline", deadline=_day(t, campaign)),
+        t("campaign-card-deadline", deadline=deadline_text(t, campaign)),
         _reminders_line(t, campaign.reminder_days),
         t("campaign-card-recipients", count=recipients),
         "",
@@ -131,14 +131,14 @@ def _reminders_line(t: Translator, days: Sequence[int]) -> str:
     return t("campaign-card-reminders", days=", ".join(map(str, days)))
 
 
-def _day(t: Translator, campaign: CampaignDTO) -> str:
+def deadline_text(t: Translator, campaign: CampaignDTO) -> str:
     return format_date(campaign.deadline) if campaign.deadline else t("campaign-no-deadline")
 
 
 def announcement(t: Translator, campaign: CampaignDTO, title: str) -> str:
     if campaign.text:  # as typed: shown as plain text, never as markup
         return quote(campaign.text)
-    return t("campaign-default-text", title=quote(title), deadline=_day(t, campaign))
+    return t("campaign-default-text", title=quote(title), deadline=deadline_text(t, campaign))
 
 
 def draft_buttons(t: Translator, campaign: CampaignDTO, recipients: int) -> Keyboard:

@@ -21,6 +21,7 @@ from handlers.campaigns.screens import (
     announcement_buttons,
     areas,
     card_text,
+    deadline_text,
     draft_buttons,
     pressed,
     progress_text,
@@ -416,7 +417,7 @@ class Campaigns:
             t("campaign-board-head", number=campaign.id, title=quote(title), state=state),
             t(
                 "campaign-card-deadline",
-                deadline=campaign.deadline.strftime("%d.%m.%Y") if campaign.deadline else "—",
+                deadline=deadline_text(t, campaign),
             ),
             t("campaign-board-total", share=share_text(t, share(rows, campaign.kind))),
             "",
@@ -506,7 +507,7 @@ class Campaigns:
 
     def _reminder(self, campaign: CampaignDTO, title: str, person: Recipient) -> Notice:
         key = "campaign-reminder-draft" if person.has_draft else "campaign-reminder"
-        day = campaign.deadline.strftime("%d.%m.%Y") if campaign.deadline else "—"
+        day = deadline_text(self.t, campaign)
         text = self.t(key, title=quote(title), deadline=day)
         return Notice(person.user_id, text, reminder_buttons(self.t, campaign))
 

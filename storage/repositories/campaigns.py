@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, insert, or_, select, t
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.vocabulary import SchoolGroup, SubmissionStatus
-from storage.dto import CampaignDTO, Coverage, Recipient, SchoolDTO
+from storage.dto import CampaignDTO, Coverage, Recipient
 from storage.models import (
     Campaign,
     FormVersion,
@@ -199,16 +199,3 @@ class CampaignRepository:
             SchoolLink.code == code, SchoolLink.revoked_at.is_(None)
         )
         return (await self._connection.execute(query)).scalar_one_or_none()
-
-
-def school_matches(campaign: CampaignDTO, school: SchoolDTO) -> bool:
-    """Does the campaign reach this school? (The Python twin of ``_in_schools``.)"""
-    group = SchoolGroup(campaign.schools)
-    wanted = {
-        SchoolGroup.all: True,
-        SchoolGroup.low: school.low_results,
-        SchoolGroup.difficult: school.difficult_conditions,
-        SchoolGroup.both: school.low_results or school.difficult_conditions,
-    }[group]
-    ids = campaign.municipality_ids
-    return wanted and (ids is None or school.municipality_id in ids)
