@@ -77,6 +77,19 @@ async def test_sigterm_lets_the_update_in_progress_finish(fake: FakeBotAPI, tmp_
     assert fake.token not in log
 
 
+def _webhook_env(fake: FakeBotAPI, tmp_path: Path, port: int, **extra: str) -> dict[str, str]:
+    """The bot's settings for webhook mode on ``port``, against ``fake``."""
+    return {
+        "BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "WEBHOOK_URL": "https://bot.example.org",
+        "WEBHOOK_SECRET": "s3cr3t-token",
+        "WEBHOOK_PORT": str(port),
+        **extra,
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -94,14 +107,7 @@ async def _wait_for_webhook(fake: FakeBotAPI, bot: BotProcess) -> None:
 
 async def test_webhook_mode_checks_the_secret_header(fake: FakeBotAPI, tmp_path: Path) -> None:
     port = _free_port()
-    env = {
-        "BOT_TOKEN": fake.token,
-        "TELEGRAM_API_URL": fake.url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        "WEBHOOK_URL": "https://bot.example.org",
-        "WEBHOOK_SECRET": "s3cr3t-token",
-        "WEBHOOK_PORT": str(port),
-    }
+    env = _webhook_env(fake, tmp_path, port)
     update = fake.send_text(ANNA, "/help")  # queued in the fake; delivered by hand below
     url = f"http://127.0.0.1:{port}/telegram/webhook"
     async with BotProcess(log_path=tmp_path / "bot.log") as bot:
@@ -145,15 +151,7 @@ async def test_a_webhook_update_the_bot_cannot_read_is_skipped_by_its_id(
     fake: FakeBotAPI, tmp_path: Path
 ) -> None:
     port = _free_port()
-    env = {
-        "BOT_TOKEN": fake.token,
-        "TELEGRAM_API_URL": fake.url,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        "WEBHOOK_URL": "https://bot.example.org",
-        "WEBHOOK_SECRET": "s3cr3t-token",
-        "WEBHOOK_PORT": str(port),
-        "LOG_LEVEL": "DEBUG",
-    }
+    env = _webhook_env(fake, tmp_path, port, LOG_LEVEL="DEBUG")
     broken = fake.send_unreadable(ANNA, "Иванова Мария, +7 903 845-17-29")
     update = fake.send_text(ANNA, "/help")
     url = f"http://127.0.0.1:{port}/telegram/webhook"
