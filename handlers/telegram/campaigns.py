@@ -112,7 +112,7 @@ async def school_link(message: Message, scope: Scope, services: Services, bot: B
     if not words:
         await message.answer(services.t("school-link-how"))
         return
-    renew = len(words) > 1 and words[1].lower() in ("новая", "new")
+    renew = len(words) > 1 and words[1].lower() == services.t("school-link-renew-word")
     found = await services.campaigns.school_link(scope, words[0], renew)
     if found is None:
         await message.answer(services.t("school-link-unknown-school"))

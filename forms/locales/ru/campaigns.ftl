@@ -91,6 +91,8 @@ campaign-muted = Напоминания об опросах отключены. 
 campaign-unmuted = Напоминания об опросах снова включены.
 
 school-link-how = Напишите код школы из справочника, например: /link 500101. Новая ссылка вместо старой: /link 500101 новая
+# The word after the code that asks for a new link (the old one stops working).
+school-link-renew-word = новая
 school-link-unknown-school = Школы с таким кодом нет в справочнике или она не в вашем муниципалитете.
 school-link-made = Ссылка для чата школы «{ $school }»:
     { $link }
