@@ -50,7 +50,8 @@ from handlers.workflows.consultation.screens import Texts
 from handlers.workflows.consultation.service import Consultations, ConsultationWorkflow
 from handlers.workflows.event.service import EventWorkflow, FileSaver
 from handlers.workflows.mentoring.service import MentoringWorkflow, Pairs
-from handlers.workflows.profile.service import ProfileWorkflow
+from handlers.workflows.profile.service import HeadClaims, ProfileWorkflow
+from handlers.workflows.request.service import Requests, RequestWorkflow
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.files import FileStore
@@ -132,7 +133,9 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         retry_after=timedelta(minutes=settings.files_check_minutes),
     )
     asking = ConsultationWorkflow(Texts(t, clock), settings.slots_shown)
-    workflows = Workflows([asking, MentoringWorkflow(t), EventWorkflow(saver), ProfileWorkflow()])
+    workflows = Workflows(
+        [asking, MentoringWorkflow(t), EventWorkflow(saver), ProfileWorkflow(t), RequestWorkflow(t)]
+    )
     exporter = Exporter(
         database, t, clock.zone, settings.pseudonym_secret(), workflows, now=clock.now_utc
     )
@@ -178,6 +181,8 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         workflows=workflows,
         sender=sender,
         campaigns=campaigns,
+        heads=HeadClaims(access, t),
+        requests=Requests(database, catalog, t),
     )
 
 

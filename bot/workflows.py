@@ -3,9 +3,23 @@ their declarations to check forms and to write registers)."""
 
 from __future__ import annotations
 
-from handlers.workflows import Workflows, WorkflowSpec, consultation, event, mentoring, profile
+from handlers.workflows import (
+    Workflows,
+    WorkflowSpec,
+    consultation,
+    event,
+    mentoring,
+    profile,
+    request,
+)
 
-WORKFLOWS: tuple[WorkflowSpec, ...] = (consultation.SPEC, mentoring.SPEC, event.SPEC, profile.SPEC)
+WORKFLOWS: tuple[WorkflowSpec, ...] = (
+    consultation.SPEC,
+    mentoring.SPEC,
+    event.SPEC,
+    profile.SPEC,
+    request.SPEC,
+)
 
 
 def declared() -> Workflows:

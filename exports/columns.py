@@ -92,6 +92,7 @@ def register_columns(request: RegisterRequest, t: Translator) -> list[Column]:
     columns = [
         *_fixed_columns(t),
         *_respondent_columns(request, t),
+        *_answering_school_columns(request, t),
         *_question_columns(request, t),
         *_extra_columns(request, t),
     ]
@@ -275,6 +276,26 @@ def _plain_reader(question: Question, t: Translator) -> tuple[Callable[[Any], An
     if isinstance(question, TextQuestion) and question.multiline:
         return as_text, WRAPPED, 50
     return _READERS.get(type(question), (as_text, PLAIN, 30))
+
+
+def _answering_school_columns(request: RegisterRequest, t: Translator) -> list[Column]:
+    """A school's form: the school that answered (one row per school and period)."""
+    if not request.forms or request.forms[0][1].respondent != "school":
+        return []
+    about = _about(t, "register-about-answering-school", "register-type-school")
+    municipality = Column(
+        t("register-column-school-municipality"),
+        lambda row: school_part(row.school, "municipality"),
+        replace(about, kind=t("register-type-municipality")),
+        width=22,
+    )
+    school = Column(
+        t("register-column-answering-school"),
+        lambda row: school_part(row.school, "name"),
+        about,
+        width=36,
+    )
+    return [municipality, school]
 
 
 def _school_columns(key: str, header: str, about: About, t: Translator) -> list[Column]:

@@ -48,6 +48,7 @@ class RegisterRow:
     pseudonym: str | None = None
     answers: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    school: Mapping[str, str] | None = None  # a school's form: the school that answered
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,8 @@ from forms.vocabulary import WorkflowKind
 FORM_ID = r"^[a-z][a-z0-9_-]{0,39}$"
 FormId = Annotated[str, Field(pattern=FORM_ID)]
 RespondentKind = Literal["teacher", "parent", "mentor", "coordinator", "any"]
+Respondent = Literal["person", "school"]
+"""Who answers: each person for themselves, or a school through its heads (one response)."""
 """Who a form is for (its ``roles:``); coordinators' forms are open to staff only."""
 WorkflowNeeds = Mapping[WorkflowKind, tuple[str, ...]]
 """The question ids each workflow reads from the answers, as the workflows declare them.
@@ -73,6 +75,7 @@ class Form(Model):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
     roles: tuple[RespondentKind, ...] = Field(default=("any",), min_length=1)
+    respondent: Respondent = "person"
     anonymous: bool = False
     responses: Literal["once", "per_period", "many"] = "once"
     editable_until: Literal["never", "form_closes", "period_closes"] = "never"
@@ -270,6 +273,8 @@ def _settings_problems(form: Form, needs: WorkflowNeeds) -> Found:
     found: Found = []
     if form.editable_until == "period_closes" and form.responses != "per_period":
         found.append((("editable_until",), "form-error-period-needs-waves", {}))
+    if form.respondent == "school" and form.anonymous:
+        found.append((("anonymous",), "form-error-school-anonymous", {}))
     if form.opens_at and form.closes_at and form.closes_at < form.opens_at:
         found.append((("closes_at",), "form-error-closes-before-opens", {}))
     ids = {question.id for question in form.all_questions()}

@@ -16,6 +16,7 @@ class Role(StrEnum):
     coordinator = "coordinator"  # regional: every municipality
     municipal = "municipal"  # municipal coordinator: the municipalities in user_municipalities
     consultant = "consultant"  # a psychologist of the consultation office
+    school_head = "school_head"  # руководитель ОО or a deputy: reports for users.school_id
     respondent = "respondent"  # teachers, parents, mentors: their own submissions only
 
 
@@ -26,13 +27,15 @@ COORDINATORS = frozenset({Role.admin, Role.coordinator, Role.municipal})
 STAFF = frozenset({Role.admin, Role.coordinator, Role.municipal, Role.consultant})
 """Everyone with a role beyond answering forms."""
 GRANTS: dict[Role, tuple[Role, ...]] = {
-    Role.admin: (Role.admin, Role.coordinator, Role.municipal, Role.consultant),
-    Role.coordinator: (Role.municipal, Role.consultant),
-    Role.municipal: (Role.consultant,),
+    Role.admin: (Role.admin, Role.coordinator, Role.municipal, Role.consultant, Role.school_head),
+    Role.coordinator: (Role.municipal, Role.consultant, Role.school_head),
+    Role.municipal: (Role.consultant, Role.school_head),
 }
 """Which roles each role may give (by invitation) and take back."""
 MUNICIPAL_ROLES = frozenset({Role.municipal, Role.consultant})
 """Roles given for one municipality."""
+SCHOOL_ROLES = frozenset({Role.school_head})
+"""Roles given for one school (chosen within a municipality)."""
 
 
 class SubmissionStatus(StrEnum):
@@ -48,6 +51,7 @@ class WorkflowKind(StrEnum):
     mentoring = "mentoring"  # a pair: the mentee confirms, meetings, completed or dissolved
     event = "event"  # an event report: its files are saved to disk
     profile = "profile"  # «О себе»: who the person is and their school, kept in their profile
+    request = "request"  # a school asks the working group for support: accepted, done, declined
 
 
 class PersonKind(StrEnum):
@@ -87,6 +91,9 @@ class CaseStatus(StrEnum):
     active = "active"
     completed = "completed"
     dissolved = "dissolved"
+    accepted = "accepted"  # a school's request someone took on; a head's claim confirmed
+    done = "done"  # a school's request carried out
+    declined = "declined"  # a school's request or a head's claim turned down, with a reason
 
 
 CLOSED_CASES = frozenset(
@@ -96,6 +103,8 @@ CLOSED_CASES = frozenset(
         CaseStatus.no_show,
         CaseStatus.completed,
         CaseStatus.dissolved,
+        CaseStatus.done,
+        CaseStatus.declined,
     }
 )
 

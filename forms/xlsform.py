@@ -53,6 +53,7 @@ SETTINGS_FIELDS = {
     "roles": "roles",
     "anonymous": "anonymous",
     "responses": "responses",
+    "respondent": "respondent",
     "editable_until": "editable_until",
     "opens_at": "opens_at",
     "closes_at": "closes_at",

@@ -14,11 +14,18 @@ from storage.database import Database
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """A person's role and the municipalities it covers (all, for regional roles)."""
+    """A person's role and the municipalities it covers (all, for regional roles); for a
+    school's head, the school they report for."""
 
     user_id: int
     role: Role
     municipalities: frozenset[int] = frozenset()
+    school_id: int | None = None
+
+    @property
+    def head_of(self) -> int | None:
+        """The school this person reports for, if they are its confirmed head."""
+        return self.school_id if self.role is Role.school_head else None
 
     @property
     def regional(self) -> bool:
@@ -51,4 +58,6 @@ class Access:
             user = await uow.users.get(user_id)
             if user is None or user.role is Role.respondent:
                 return Scope(user_id, Role.respondent)
+            if user.role is Role.school_head:
+                return Scope(user_id, user.role, school_id=user.school_id)
             return Scope(user_id, user.role, await uow.roles.municipalities_of(user_id))

@@ -26,6 +26,8 @@ from handlers.workflows import Workflows
 from handlers.workflows.consultation.service import Consultations
 from handlers.workflows.event.service import FileSaver
 from handlers.workflows.mentoring.service import Pairs
+from handlers.workflows.profile.service import HeadClaims
+from handlers.workflows.request.service import Requests
 from storage.catalog import FormCatalog
 
 
@@ -49,3 +51,5 @@ class Services:
     workflows: Workflows
     sender: Sender
     campaigns: Campaigns
+    heads: HeadClaims
+    requests: Requests

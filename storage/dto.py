@@ -53,6 +53,7 @@ class SubmissionDTO:
     updated_at: datetime
     submitted_at: datetime | None
     personal_erased_at: datetime | None = None
+    school_key: str | None = None  # set for a school's form: shared by the school's heads
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,7 @@ class InvitationDTO:
     expires_at: datetime
     used_by: int | None
     used_at: datetime | None
+    school_id: int | None = None  # an invitation of a school's head
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,7 @@ class CaseDTO:
     form_version_id: int
     municipality_id: int | None
     submitted_at: datetime | None
+    school_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

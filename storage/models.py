@@ -95,6 +95,7 @@ class Invitation(Base):
     municipality_id: Mapped[int | None] = mapped_column(
         ForeignKey("municipalities.id", ondelete="CASCADE")
     )
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     created_by: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
@@ -193,8 +194,23 @@ class Submission(Base):
             "form_version_id",
             "respondent_id",
             unique=True,
-            sqlite_where=text("status = 'draft'"),
-            postgresql_where=text("status = 'draft'"),
+            sqlite_where=text("status = 'draft' AND school_key IS NULL"),
+            postgresql_where=text("status = 'draft' AND school_key IS NULL"),
+        ),
+        # A school's form: one shared draft, and one sent response, per school (and wave).
+        Index(
+            "uq_submissions_school_draft",
+            "school_key",
+            unique=True,
+            sqlite_where=text("status = 'draft' AND school_key IS NOT NULL"),
+            postgresql_where=text("status = 'draft' AND school_key IS NOT NULL"),
+        ),
+        Index(
+            "uq_submissions_school_sent",
+            "school_key",
+            unique=True,
+            sqlite_where=text("status = 'submitted' AND school_key IS NOT NULL"),
+            postgresql_where=text("status = 'submitted' AND school_key IS NOT NULL"),
         ),
     )
 
@@ -222,6 +238,8 @@ class Submission(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     personal_erased_at: Mapped[datetime | None]
+    # A school's form (``respondent: school``): form, school and wave, see SubmissionKeys.
+    school_key: Mapped[str | None] = mapped_column(String(96))
 
 
 class Answer(Base):
@@ -236,6 +254,7 @@ class Answer(Base):
     # The Telegram message of a typed answer (None for a button): see the dialog's retyping.
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     message_sent_at: Mapped[datetime | None]
+    typed_by: Mapped[int | None] = mapped_column(BigInteger)  # whose chat the message was in
 
 
 class Case(Base):

@@ -25,7 +25,17 @@ from sqlalchemy.orm import aliased
 
 from forms.personal import pseudonym_code
 from forms.vocabulary import CaseStatus, SubmissionStatus, WorkflowKind
-from storage.models import Answer, AuditEntry, Case, FormVersion, Slot, Submission, User
+from storage.models import (
+    Answer,
+    AuditEntry,
+    Case,
+    FormVersion,
+    Municipality,
+    School,
+    Slot,
+    Submission,
+    User,
+)
 from storage.repositories.cases import CaseRepository
 from storage.scopes import within
 
@@ -33,6 +43,7 @@ BATCH_SIZE = 2_000
 SENT = "submitted"
 """The status of a sent response that no workflow follows (no case)."""
 MENTORING = WorkflowKind.mentoring
+REQUEST = WorkflowKind.request
 PAIR_CONFIRMED = "pair_confirmed"
 """The audit action that records when a mentee confirmed a pair (its ``pair`` detail)."""
 
@@ -46,7 +57,8 @@ class Extra(StrEnum):
     mentee = "mentee"  # pair: the mentee's name (personal)
     confirmed_at = "confirmed_at"  # pair: when the mentee confirmed
     meetings = "meetings"  # pair: sent meeting records
-    reason = "reason"  # pair: why it was dissolved (a code)
+    reason = "reason"  # pair: why it was dissolved; a school's request: why declined (a code)
+    assignee = "assignee"  # a school's request: the coordinator who took it
 
 
 PERSONAL_EXTRAS = frozenset({Extra.consultant, Extra.mentee})
@@ -93,6 +105,7 @@ class RegisterRecord:
     pseudonym: str | None
     answers: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    school: dict[str, str] | None = None
 
 
 class RegisterReader:
@@ -216,9 +229,13 @@ def _batch_query(selection: Selection, reading: Reading) -> Select[Any]:
         Case.closed_at,
         Case.reason,
         Slot.starts_at,
+        School.short_name.label("school_name"),
+        Municipality.name.label("school_municipality"),
     ]
     query = select(*columns).select_from(_source())
     query = query.outerjoin(Slot, Slot.submission_id == Submission.id)
+    query = query.outerjoin(School, School.id == Submission.school_id)
+    query = query.outerjoin(Municipality, Municipality.id == School.municipality_id)
     if reading.anonymous:
         return query
     return (
@@ -280,7 +297,15 @@ def _record(
         pseudonym=pseudonym_code(row.respondent_id, reading.pseudonym_key),
         answers=answers,
         extra=extra,
+        school=_school(row),
     )
+
+
+def _school(row: Row[Any]) -> dict[str, str] | None:
+    """The school the response is about (a school's form: the school that answered)."""
+    if row.school_name is None:
+        return None
+    return {"name": row.school_name, "municipality": row.school_municipality}
 
 
 def _extra(row: Row[Any], anonymous: bool) -> dict[str, Any]:
@@ -291,6 +316,10 @@ def _extra(row: Row[Any], anonymous: bool) -> dict[str, Any]:
         extra[Extra.reason] = row.reason
         if not anonymous:
             extra[Extra.mentee] = _name(row.assignee_first, row.assignee_last)
+        return extra
+    if row.kind == REQUEST:
+        extra[Extra.reason] = row.reason
+        extra[Extra.assignee] = _name(row.assignee_first, row.assignee_last)
         return extra
     extra[Extra.slot] = row.starts_at
     if not anonymous:

@@ -217,9 +217,9 @@ class Dialog:
         return outcome
 
     async def _load(self, uow: UnitOfWork, data: DialogData) -> Context | Outcome:
-        loaded = await uow.submissions.load(data.submission)
+        loaded = await uow.submissions.load(data.submission, self.user_id)
         submission = loaded.submission if loaded is not None else None
-        if loaded is None or submission is None or submission.respondent_id != self.user_id:
+        if loaded is None or submission is None or not await self._may_answer(uow, submission):
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
         if submission.status is SubmissionStatus.submitted:
             # One message, whether it came from a typed answer or a press.
@@ -228,6 +228,18 @@ class Dialog:
         if form is None:
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
         return Context(submission, form, loaded.answers, data, last_typed=loaded.last_typed)
+
+    async def _may_answer(self, uow: UnitOfWork, submission: SubmissionDTO) -> bool:
+        """A person's own response; a school's, for the heads of that school."""
+        if submission.school_key is None:
+            return submission.respondent_id == self.user_id
+        user = await uow.users.get(self.user_id)
+        return (
+            user is not None
+            and user.role is Role.school_head
+            and user.school_id is not None
+            and user.school_id == submission.school_id
+        )
 
     def _retyped(self, ctx: Context) -> bool:
         """Whether the message answers a question already answered, not the one the person
@@ -412,7 +424,12 @@ class Dialog:
         typed = ctx.message
         message = (typed.message_id, typed.sent_at) if typed is not None else None
         await uow.submissions.save_answer(
-            ctx.submission.id, question.id, value, exists=exists, message=message
+            ctx.submission.id,
+            question.id,
+            value,
+            exists=exists,
+            message=message,
+            typed_by=self.user_id,
         )
         return await self._moved(uow, ctx, question, value, screen)
 
@@ -474,10 +491,8 @@ class Dialog:
             return Outcome(alert=closed)
         kept = engine.effective_answers(ctx.form, ctx.answers)
         await uow.submissions.delete_answers(ctx.submission.id, set(ctx.answers) - set(kept))
-        if not await uow.submissions.submit(ctx.submission.id):
+        if not await self._mark_sent(uow, ctx, kept):
             return Outcome(alert=self.t("dialog-already-submitted"), finished=True)
-        await uow.submissions.replace_in_wave(ctx.submission, ctx.form.id)
-        await self._place(uow, ctx.form, ctx.submission.id, kept)
         follow = await self.workflows.submitted(
             uow, Sent(ctx.form, ctx.submission, kept, self.links), self.clock.now_utc()
         )
@@ -492,6 +507,25 @@ class Dialog:
             notices=follow.notices,
             committed=follow.committed,
         )
+
+    async def _mark_sent(self, uow: UnitOfWork, ctx: Context, kept: dict[str, Any]) -> bool:
+        """The draft becomes the response that counts; False when it was sent already.
+
+        A school's response replaces the school's earlier one (a correction) and says which
+        head sent it; its school was set when the draft was opened."""
+        submission, form = ctx.submission, ctx.form
+        if submission.school_key is None:
+            if not await uow.submissions.submit(submission.id):
+                return False
+            await uow.submissions.replace_in_wave(submission, form.id)
+            await self._place(uow, form, submission.id, kept)
+            return True
+        if submission.status is not SubmissionStatus.draft:
+            return False
+        many = form.responses == "many"
+        if not many:
+            await uow.submissions.replace_school_response(submission)
+        return await uow.submissions.submit(submission.id, by=self.user_id, many=many)
 
     async def _wave_closed(self, uow: UnitOfWork, submission: SubmissionDTO) -> str | None:
         """A response of a wave that has closed meanwhile cannot be sent (the draft stays)."""

@@ -11,8 +11,8 @@ from forms.consent import consent
 from forms.i18n import Translator
 from forms.schema import Form
 from forms.values import format_date
-from forms.vocabulary import COORDINATORS, Role
-from handlers.access import Access
+from forms.vocabulary import COORDINATORS
+from handlers.access import Access, Scope
 from handlers.clock import Clock
 from handlers.dialog.callbacks import ConsentCallback, DraftAct, DraftCallback, StartForm
 from handlers.ui import Button, Keyboard, Reply, quote
@@ -20,12 +20,16 @@ from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.dto import DraftDTO, WaveDTO
 from storage.repositories import UnitOfWork
+from storage.repositories.submissions import school_key
 from storage.repositories.users import TelegramProfile
 
 
-def may_fill(form: Form, role: Role) -> bool:
-    """Teacher, parent and mentor forms are open to everyone; coordinator forms to staff."""
-    if "coordinator" in form.roles and role in COORDINATORS:
+def may_fill(form: Form, scope: Scope) -> bool:
+    """Teacher, parent and mentor forms are open to everyone; coordinator forms to staff;
+    a school's form to the confirmed heads of schools."""
+    if form.respondent == "school":
+        return scope.head_of is not None
+    if "coordinator" in form.roles and scope.role in COORDINATORS:
         return True
     return any(r != "coordinator" for r in form.roles)
 
@@ -48,6 +52,7 @@ class _Start:
     user_id: int
     parent_id: int | None
     today: date
+    school_id: int | None = None  # the school a head reports for
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +70,9 @@ class Opening:
         what they are about, never from the list)."""
         async with self.db.transaction() as uow:
             await uow.users.save_profile(profile)
-        role = (await self.access.scope(profile.id)).role
+        scope = await self.access.scope(profile.id)
         entries = [
-            e for e in self.catalog.all() if e.form.attached_to is None and may_fill(e.form, role)
+            e for e in self.catalog.all() if e.form.attached_to is None and may_fill(e.form, scope)
         ]
         if not entries:
             return Reply(self.t("forms-list-empty"))
@@ -85,16 +90,18 @@ class Opening:
         refusal = None if entry is None else self._closed(entry.form)
         if entry is None or refusal is not None:
             return Opened(alert=refusal or t("form-unavailable"))
-        form, role = entry.form, (await self.access.scope(profile.id)).role
-        if not may_fill(form, role):
+        form, scope = entry.form, await self.access.scope(profile.id)
+        if not may_fill(form, scope):
             async with self.db.transaction() as uow:
                 await uow.users.save_profile(profile)
-            return Opened(alert=t("form-unavailable", title=form.title))
+            refusal = "form-for-school-heads" if form.respondent == "school" else "form-unavailable"
+            return Opened(alert=t(refusal, title=form.title))
         async with self.db.transaction() as uow:
             user = await uow.users.save_profile(profile)
             if form.consent and user.consent_version != consent().version:
                 return Opened(consent=Reply(consent().text, _consent_buttons(t, form.id)))
-            start = _Start(form, entry.version_id, user.id, parent_id, self.clock.today())
+            today = self.clock.today()
+            start = _Start(form, entry.version_id, user.id, parent_id, today, scope.head_of)
             opened = await _draft_for(uow, start, t)
         if isinstance(opened, str):
             return Opened(alert=opened)
@@ -126,9 +133,10 @@ class Opening:
     # --- drafts -------------------------------------------------------------------------
 
     async def draft(self, user_id: int, submission_id: int) -> DraftDTO | None:
-        """The person's own draft, or None (a stale or forged button)."""
+        """The person's own draft (or their school's), or None (a stale or forged button)."""
+        school_id = (await self.access.scope(user_id)).head_of
         async with self.db.read() as uow:
-            drafts = await uow.submissions.drafts(user_id)
+            drafts = await uow.submissions.drafts(user_id, school_id)
         return next((d for d in drafts if d.submission_id == submission_id), None)
 
     def discard_question(self, draft: DraftDTO) -> Reply:
@@ -164,6 +172,8 @@ async def _draft_for(uow: UnitOfWork, start: _Start, t: Translator) -> int | str
         wave = await uow.waves.current(form.id, start.today)
         if wave is None:
             return t("form-no-wave", title=form.title)
+    if form.respondent == "school":
+        return await _school_draft(uow, start, wave, t)
     for draft in await uow.submissions.drafts(start.user_id):
         if draft.form_id == form.id:
             await uow.submissions.attach(draft.submission_id, start.parent_id)
@@ -187,6 +197,31 @@ async def _in_wave(uow: UnitOfWork, start: _Start, wave: WaveDTO, t: Translator)
         return t("form-done-in-wave", title=start.form.title, wave=wave.title)
     draft = await uow.submissions.open_draft(start.version_id, start.user_id, wave_id=wave.id)
     if sent is not None:
+        await uow.submissions.copy_answers(sent.id, draft.id)
+    return draft.id
+
+
+async def _school_draft(
+    uow: UnitOfWork, start: _Start, wave: WaveDTO | None, t: Translator
+) -> int | str:
+    """A school's form: the school's shared draft, whichever head opened it; one response
+    per school (and wave), and a correction from the sent answers while the form allows."""
+    form, school_id = start.form, start.school_id
+    school = await uow.schools.school(school_id) if school_id is not None else None
+    if school is None:
+        return t("form-for-school-heads", title=form.title)
+    key = school_key(form.id, school.id, wave.id if wave else None)
+    sent = None if form.responses == "many" else await uow.submissions.school_sent(key)
+    if sent is not None and form.editable_until == "never":
+        name = quote(school.short_name)
+        if wave is not None:
+            return t("form-school-done-in-wave", title=form.title, school=name, wave=wave.title)
+        return t("form-school-done", title=form.title, school=name)
+    place = (school.id, school.municipality_id)
+    draft, created = await uow.submissions.open_school_draft(
+        start.version_id, start.user_id, key, place, wave.id if wave else None
+    )
+    if sent is not None and created:
         await uow.submissions.copy_answers(sent.id, draft.id)
     return draft.id
 

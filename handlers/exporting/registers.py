@@ -343,7 +343,7 @@ def _status_name(code: str, t: Translator) -> str:
 
 
 class _Rows:
-    """Records as ``RegisterRow``s; a pair's dissolution reason in words."""
+    """Records as ``RegisterRow``s; a reason (a pair's, a school request's) in words."""
 
     def __init__(self, t: Translator) -> None:
         self.t = t
@@ -364,13 +364,16 @@ class _Rows:
             pseudonym=record.pseudonym,
             answers=record.answers,
             extra=extra,
+            school=record.school,
         )
 
     def reason(self, code: str) -> str:
+        """A pair's or a school request's reason code in words (the code if unknown)."""
         name = self.reasons.get(code)
         if name is None:
-            message_id = f"mentoring-reason-{code}"
-            name = self.reasons[code] = self.t(message_id) if self.t.has(message_id) else code
+            known = (f"{kind}-reason-{code}" for kind in ("mentoring", "request"))
+            message_id = next((m for m in known if self.t.has(m)), None)
+            name = self.reasons[code] = self.t(message_id) if message_id else code
         return name
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from forms.i18n import Translator
+from forms.vocabulary import Role
 from handlers.access import Access
 from handlers.home.screens import main_menu
 from handlers.ui import Reply, quote
@@ -22,7 +23,8 @@ class Home:
         """Greets and shows the menu; a questionnaire in progress waits under «Продолжить»."""
         async with self.db.transaction() as uow:
             user = await uow.users.save_profile(profile)
-            drafts = await uow.submissions.drafts(profile.id)
+            head_of = user.school_id if user.role is Role.school_head else None
+            drafts = await uow.submissions.drafts(profile.id, head_of)
         text = self.t("start-greeting", name=quote(profile.first_name))
         about = user.kind is None
         if about:

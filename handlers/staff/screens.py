@@ -12,10 +12,12 @@ INVITE_PREFIX = "inv_"  # t.me/<bot>?start=inv_<code>
 
 
 class InviteCallback(Callback, prefix="iv"):
-    """Creating an invitation: the role, then (for municipal roles) the municipality."""
+    """Creating an invitation: the role, then (for municipal and school roles) the
+    municipality, then (for a school's head) the school."""
 
     role: Role
     m: int = 0
+    s: int = 0
 
 
 class RoleAct(StrEnum):

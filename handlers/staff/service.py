@@ -10,7 +10,7 @@ from datetime import timedelta
 from exports.audit import audit_workbook
 from forms.i18n import Translator
 from forms.values import format_date
-from forms.vocabulary import GRANTS, MUNICIPAL_ROLES, Role
+from forms.vocabulary import GRANTS, MUNICIPAL_ROLES, SCHOOL_ROLES, PersonKind, Role
 from handlers.access import Access, Scope
 from handlers.clock import Clock
 from handlers.staff.screens import (
@@ -21,10 +21,13 @@ from handlers.staff.screens import (
     role_name,
 )
 from handlers.ui import Button, Keyboard, Links, Reply, quote
-from storage.dto import StaffDTO
+from storage.dto import InvitationDTO, StaffDTO
 from storage.repositories import UnitOfWork
 from storage.repositories.users import TelegramProfile
 from storage.types import utcnow
+
+SCHOOLS_SHOWN = 90
+"""Schools of a municipality offered as buttons (Telegram shows up to 100 in a message)."""
 
 
 def manageable(scope: Scope, person: StaffDTO, admin_ids: frozenset[int]) -> bool:
@@ -72,10 +75,52 @@ class Staff:
         return not municipality_id or scope.covers(municipality_id)
 
     async def invite(self, scope: Scope, data: InviteCallback, links: Links) -> Reply:
-        """The municipality to choose (municipal roles), or the new invitation's link."""
-        if data.role in MUNICIPAL_ROLES and not data.m:
+        """The municipality to choose (municipal and school roles), the school (a school's
+        head), or the new invitation's link."""
+        if data.role in MUNICIPAL_ROLES | SCHOOL_ROLES and not data.m:
             return await self._municipalities(scope, data.role)
+        if data.role in SCHOOL_ROLES and not data.s:
+            return await self._schools(data.role, data.m)
+        if data.role in SCHOOL_ROLES:
+            return Reply(await self._create_for_school(scope.user_id, data, links))
         return Reply(await self._create(scope.user_id, data.role, data.m or None, links))
+
+    async def _schools(self, role: Role, municipality_id: int) -> Reply:
+        async with self.access.db.read() as uow:
+            found = await uow.schools.schools_in(municipality_id)
+        if not found:
+            return Reply(self.t("invite-no-schools"))
+        buttons = [
+            Button(
+                school.short_name, InviteCallback(role=role, m=municipality_id, s=school.id).pack()
+            )
+            for school in found[:SCHOOLS_SHOWN]
+        ]
+        return Reply(self.t("invite-choose-school"), Keyboard.grid(buttons, 1))
+
+    async def _create_for_school(self, inviter: int, data: InviteCallback, links: Links) -> str:
+        t, code = self.t, secrets.token_urlsafe(18)
+        expires = utcnow() + timedelta(days=self.access.invitation_days)
+        async with self.access.db.transaction() as uow:
+            school = await uow.schools.school(data.s)
+            if school is None or school.municipality_id != data.m:
+                return t("invite-no-schools")
+            await uow.invitations.create(
+                code, data.role, data.m, inviter, expires, school_id=data.s
+            )
+            await uow.audit.record(
+                inviter, "invitation_created", role=data.role.value, school_id=school.id
+            )
+        link = await links.start_link(INVITE_PREFIX + code)
+        until = format_date(expires.astimezone(self.clock.zone).date())
+        where = t("invite-for-school", school=quote(school.short_name))
+        return t(
+            "invite-created",
+            role=role_name(t, data.role),
+            municipality=where,
+            link=link,
+            until=until,
+        )
 
     async def _municipalities(self, scope: Scope, role: Role) -> Reply:
         async with self.access.db.read() as uow:
@@ -125,6 +170,8 @@ class Staff:
                 return t("invite-used")
             expired = invitation.expires_at.astimezone(self.clock.zone).date()
             return t("invite-expired", date=format_date(expired))
+        if invitation.school_id is not None:
+            return await self._claim_school(uow, invitation, user_id)
         municipalities = [invitation.municipality_id] if invitation.municipality_id else []
         await uow.roles.grant(user_id, invitation.role, municipalities)
         await uow.audit.record(
@@ -139,6 +186,24 @@ class Staff:
             municipality = await uow.schools.municipality(invitation.municipality_id)
             name = quote(municipality.name) if municipality else ""
             place = t("invite-for-municipality", municipality=name)
+        return t("invite-accepted", role=role_name(t, invitation.role), municipality=place)
+
+    async def _claim_school(self, uow: UnitOfWork, invitation: InvitationDTO, user_id: int) -> str:
+        """A school's head by invitation: the role, and the school in their profile."""
+        t = self.t
+        school = await uow.schools.school(invitation.school_id) if invitation.school_id else None
+        if school is None:
+            return t("invite-unknown")
+        await uow.roles.grant(user_id, invitation.role)
+        await uow.users.set_profile(user_id, PersonKind.head, school.id)
+        await uow.audit.record(
+            user_id,
+            "invitation_used",
+            role=invitation.role.value,
+            school_id=school.id,
+            invited_by=invitation.created_by,
+        )
+        place = t("invite-for-school", school=quote(school.short_name))
         return t("invite-accepted", role=role_name(t, invitation.role), municipality=place)
 
     # --- roles --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from handlers.telegram import (
     pairs,
     privacy,
     progress,
+    schools,
     staff,
     waves,
 )
@@ -44,6 +45,7 @@ def setup_routers() -> Router:
         waves.setup(),
         consultations.setup(),
         campaigns.setup(),
+        schools.setup(),
         home.setup(),
         privacy.setup(),
         fallback.setup(),

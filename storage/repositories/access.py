@@ -73,12 +73,15 @@ class InvitationRepository:
         municipality_id: int | None,
         created_by: int,
         expires_at: datetime,
+        *,
+        school_id: int | None = None,
     ) -> None:
         await self._connection.execute(
             insert(Invitation).values(
                 code=code,
                 role=role,
                 municipality_id=municipality_id,
+                school_id=school_id,
                 created_by=created_by,
                 created_at=utcnow(),
                 expires_at=expires_at,

@@ -31,6 +31,7 @@ _COLUMNS = select(
     Submission.form_version_id,
     Submission.municipality_id,
     Submission.submitted_at,
+    Submission.school_id,
 ).join(Submission, Submission.id == Case.submission_id)
 
 
@@ -83,6 +84,7 @@ class CaseRepository:
         respondent_id: int | None = None,
         party_id: int | None = None,
         subject: str | None = None,
+        school_id: int | None = None,
     ) -> list[CaseDTO]:
         """Cases of a kind, oldest first; ``party_id`` is either the respondent or the assignee."""
         query = _COLUMNS.where(Case.kind == kind)
@@ -92,6 +94,8 @@ class CaseRepository:
             query = query.where(Case.status.in_(list(statuses)))
         if assignee_id is not None:
             query = query.where(Case.assignee_id == assignee_id)
+        if school_id is not None:
+            query = query.where(Submission.school_id == school_id)
         if respondent_id is not None:
             query = query.where(Submission.respondent_id == respondent_id)
         if party_id is not None:

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import delete, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.vocabulary import SubmissionStatus
@@ -15,7 +16,13 @@ from storage.models import Answer, Case, FormVersion, Submission
 from storage.types import utcnow
 
 _COLUMNS = select(Submission.__table__)
-_ANSWER_LABELS = frozenset({"_q", "_v", "_m", "_at"})
+_ANSWER_LABELS = frozenset({"_q", "_v", "_m", "_at", "_by"})
+
+
+def school_key(form_id: str, school_id: int, wave_id: int | None) -> str:
+    """What the shared draft and the sent response of a school's form are keyed by: one of
+    each per form, school and wave (unique indexes on ``submissions.school_key``)."""
+    return f"{form_id}:{school_id}:{wave_id or 0}"
 
 
 class SubmissionRepository:
@@ -28,9 +35,10 @@ class SubmissionRepository:
         ).first()
         return None if row is None else SubmissionDTO(**row._mapping)
 
-    async def load(self, submission_id: int) -> LoadedSubmission | None:
-        """The submission, its answers and its latest typed answer in one query (the hot path
-        of every answer)."""
+    async def load(self, submission_id: int, typist: int | None = None) -> LoadedSubmission | None:
+        """The submission, its answers and the latest answer ``typist`` typed (message ids are
+        per chat: the other heads of a school answer in their own chats), in one query (the
+        hot path of every answer)."""
         query = (
             select(
                 Submission.__table__,
@@ -38,6 +46,7 @@ class SubmissionRepository:
                 Answer.value.label("_v"),
                 Answer.message_id.label("_m"),
                 Answer.message_sent_at.label("_at"),
+                Answer.typed_by.label("_by"),
             )
             .outerjoin(Answer, Answer.submission_id == Submission.id)
             .where(Submission.id == submission_id)
@@ -47,7 +56,11 @@ class SubmissionRepository:
             return None
         fields = {k: v for k, v in rows[0]._mapping.items() if k not in _ANSWER_LABELS}
         answers = {row._q: row._v for row in rows if row._q is not None}
-        typed = [row for row in rows if row._m is not None and row._at is not None]
+        typed = [
+            row
+            for row in rows
+            if row._m is not None and row._at is not None and row._by in (None, typist)
+        ]
         last = max(typed, key=lambda row: row._m, default=None)
         last_typed = None if last is None else TypedAnswer(last._q, last._m, last._at)
         return LoadedSubmission(SubmissionDTO(**fields), answers, last_typed)
@@ -91,8 +104,65 @@ class SubmissionRepository:
         assert created is not None
         return created
 
-    async def drafts(self, respondent_id: int) -> list[DraftDTO]:
-        """Unfinished questionnaires of a person, newest first."""
+    async def school_draft(self, key: str) -> SubmissionDTO | None:
+        query = _COLUMNS.where(
+            Submission.school_key == key, Submission.status == SubmissionStatus.draft
+        )
+        row = (await self._connection.execute(query)).first()
+        return None if row is None else SubmissionDTO(**row._mapping)
+
+    async def school_sent(self, key: str) -> SubmissionDTO | None:
+        query = _COLUMNS.where(
+            Submission.school_key == key, Submission.status == SubmissionStatus.submitted
+        )
+        row = (await self._connection.execute(query)).first()
+        return None if row is None else SubmissionDTO(**row._mapping)
+
+    async def open_school_draft(
+        self,
+        form_version_id: int,
+        respondent_id: int,
+        key: str,
+        place: tuple[int, int],
+        wave_id: int | None = None,
+    ) -> tuple[SubmissionDTO, bool]:
+        """The school's shared draft (``place``: its school and municipality), or a new one;
+        and whether it is new. Two heads opening it at the same moment get the same draft:
+        the unique index lets one insert win, and the other reads the winner's."""
+        existing = await self.school_draft(key)
+        if existing is not None:
+            return existing, False
+        now = utcnow()
+        school_id, municipality_id = place
+        query = (
+            insert(Submission)
+            .values(
+                form_version_id=form_version_id,
+                respondent_id=respondent_id,
+                status=SubmissionStatus.draft,
+                wave_id=wave_id,
+                school_id=school_id,
+                municipality_id=municipality_id,
+                school_key=key,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(Submission.id)
+        )
+        try:
+            async with self._connection.begin_nested():
+                await self._connection.execute(query)
+        except IntegrityError:
+            created = False
+        else:
+            created = True
+        draft = await self.school_draft(key)
+        assert draft is not None
+        return draft, created
+
+    async def drafts(self, respondent_id: int, school_id: int | None = None) -> list[DraftDTO]:
+        """Unfinished questionnaires of a person (and the shared drafts of the school they
+        head, ``school_id``), newest first."""
         answered = (
             select(func.count(Answer.id))
             .where(Answer.submission_id == Submission.id)
@@ -109,7 +179,7 @@ class SubmissionRepository:
             )
             .join(FormVersion, FormVersion.id == Submission.form_version_id)
             .where(
-                Submission.respondent_id == respondent_id,
+                _own_or_school(respondent_id, school_id),
                 Submission.status == SubmissionStatus.draft,
             )
             .order_by(Submission.created_at.desc(), Submission.id.desc())
@@ -173,6 +243,7 @@ class SubmissionRepository:
         *,
         exists: bool | None = None,
         message: tuple[int, datetime] | None = None,
+        typed_by: int | None = None,
     ) -> None:
         """Insert or replace one answer (``message``: the id and the sending time of the
         Telegram message that carried it). A caller that loaded the answers says whether this
@@ -186,6 +257,7 @@ class SubmissionRepository:
             "answered_at": now,
             "message_id": message_id,
             "message_sent_at": sent_at,
+            "typed_by": typed_by if message is not None else None,
         }
         if exists is not False:
             changed = await self._connection.execute(
@@ -209,15 +281,40 @@ class SubmissionRepository:
                 )
             )
 
-    async def submit(self, submission_id: int) -> bool:
-        """Mark a draft submitted. False when it was not a draft (a second tap, a stale button)."""
+    async def submit(self, submission_id: int, by: int | None = None, many: bool = False) -> bool:
+        """Mark a draft submitted. False when it was not a draft (a second tap, a stale button).
+
+        A school's draft records who sent it (``by``); a school's form with many responses
+        drops its key, so that the next request of the school is a new draft."""
         now = utcnow()
+        values: dict[str, Any] = {"status": SubmissionStatus.submitted}
+        values.update(submitted_at=now, updated_at=now)
+        if by is not None:
+            values["respondent_id"] = by
+        if many:
+            values["school_key"] = None
         result = await self._connection.execute(
             update(Submission)
             .where(Submission.id == submission_id, Submission.status == SubmissionStatus.draft)
-            .values(status=SubmissionStatus.submitted, submitted_at=now, updated_at=now)
+            .values(**values)
         )
         return bool(result.rowcount)
+
+    async def replace_school_response(self, submission: SubmissionDTO) -> int:
+        """A school's correction is about to be sent: its earlier response stops counting
+        (first, so that the unique index never sees two)."""
+        if submission.school_key is None:
+            return 0
+        result = await self._connection.execute(
+            update(Submission)
+            .where(
+                Submission.school_key == submission.school_key,
+                Submission.status == SubmissionStatus.submitted,
+                Submission.id != submission.id,
+            )
+            .values(status=SubmissionStatus.replaced, updated_at=utcnow())
+        )
+        return int(result.rowcount)
 
     async def copy_answers(self, source_id: int, target_id: int) -> None:
         """Start a correction: the draft gets the answers of the sent response."""
@@ -279,3 +376,11 @@ class SubmissionRepository:
             )
         )
         return bool(result.rowcount)
+
+
+def _own_or_school(respondent_id: int, school_id: int | None) -> Any:
+    """A person's own drafts, and those of the school they head (nobody else's school's)."""
+    own = (Submission.respondent_id == respondent_id) & Submission.school_key.is_(None)
+    if school_id is None:
+        return own
+    return or_(own, Submission.school_key.is_not(None) & (Submission.school_id == school_id))

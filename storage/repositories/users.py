@@ -34,6 +34,13 @@ class UserRepository:
         row = (await self._connection.execute(query)).first()
         return None if row is None else UserDTO(**row._mapping)
 
+    async def heads_of(self, school_id: int) -> list[UserDTO]:
+        """The confirmed heads of a school (who report for it and are told of its requests)."""
+        query = select(User.__table__).where(
+            User.role == Role.school_head, User.school_id == school_id, User.erased_at.is_(None)
+        )
+        return [UserDTO(**row._mapping) for row in await self._connection.execute(query)]
+
     async def record_consent(self, user_id: int, version: str) -> bool:
         """The consent to ``version``; False when it was given already (a second tap)."""
         given = or_(User.consent_version.is_(None), User.consent_version != version)

@@ -85,6 +85,7 @@ async def test_an_admin_invites_a_municipal_coordinator_who_joins_once(
         "Региональный координатор",
         "Муниципальный координатор",
         "Консультант",
+        "Руководитель школы",
     ]
     payload = await invite_link(admin, "Муниципальный координатор", "ГО Энск")
     assert "действует до" in admin.last().text
@@ -156,7 +157,7 @@ async def test_a_municipal_coordinator_stays_within_their_municipality(
     await give_role(sqlite_db, 3002, Role.consultant, other)
     coordinator = person(dispatcher, bot, 3001, "Мария")
     await coordinator.send("/invite")
-    assert coordinator.last().buttons == ["Консультант"]
+    assert coordinator.last().buttons == ["Консультант", "Руководитель школы"]
     await coordinator.press("Консультант")
     assert coordinator.last().buttons == ["ГО Энск"]  # not «Заречный район»
 

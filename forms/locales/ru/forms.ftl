@@ -143,6 +143,7 @@ form-error-min-above-max = Нижняя граница больше верхне
 form-error-min-above-options = В min_selected указано больше, чем вариантов в вопросе.
 form-error-date-bound = Граница даты «{ $value }» не подходит. Можно: today, today+7, today-30 или дата вида 2025-09-01.
 form-error-period-needs-waves = Значение editable_until: period_closes подходит только для анкет с responses: per_period.
+form-error-school-anonymous = Анкету школы (respondent: school) нельзя сделать анонимной: ответ всегда от имени школы.
 form-error-workflow-question = Для этого workflow в анкете нужен вопрос с id «{ $question }».
 form-error-closes-before-opens = Дата закрытия анкеты (closes_at) раньше даты открытия (opens_at).
 form-error-not-mapping = Файл анкеты должен начинаться с полей id, title и questions.

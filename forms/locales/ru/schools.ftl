@@ -1,0 +1,47 @@
+## Schools as respondents: heads' claims, school reports, requests, /myschool.
+
+head-claim-new =
+    <b>Руководитель школы просит подтверждения</b>
+    { $person } пишет, что руководит школой «{ $school }» ({ $municipality }) или работает там заместителем.
+    Если вы подтвердите, он сможет отчитываться за школу в боте.
+head-button-confirm = Подтвердить
+head-button-decline = Не подтверждать
+head-claim-sent = Спасибо! Координатор проверит, что вы руководите школой { $school }. Когда он подтвердит, мы напишем вам, и анкеты школы появятся в /start.
+head-claim-confirmed = Подтверждено: { $person } — руководитель школы { $school }.
+head-claim-declined = Не подтверждено: { $person } не будет отчитываться за школу { $school }.
+head-claim-confirmed-you = Координатор подтвердил: вы руководитель школы { $school } в боте. Анкеты школы — в /start, сведения о школе — в /myschool.
+head-claim-declined-you = Координатор не подтвердил, что вы руководите школой { $school }. Если это ошибка, свяжитесь с муниципальным координатором.
+head-claim-gone = Этого запроса больше нет.
+head-claim-decided = По этому запросу уже решили, или человек изменил свою школу.
+head-claims-none = Запросов руководителей школ нет.
+head-claims-title = Руководители школ ждут подтверждения: { $count }.
+head-claims-more = И ещё { $count }: подтвердите эти, затем снова отправьте /heads.
+head-role-ended = Вы изменили свою школу или роль, поэтому больше не отчитываетесь за прежнюю школу.
+
+## Schools' requests for support.
+request-new =
+    <b>Новая заявка школы</b>
+    { $card }
+request-card-title = <b>Заявка № { $number }</b>, школа { $school }
+request-sent = Заявка № { $number } отправлена координатору. Мы напишем вам и другим руководителям школы, когда её примут и когда выполнят.
+request-button-accept = Принять заявку
+request-button-done = Отметить выполненной
+request-button-decline = Отклонить заявку
+request-button-back = Назад к заявке
+request-reason-not_ours = Не по профилю рабочей группы
+request-reason-no_capacity = Нет возможности в этот срок
+request-reason-duplicate = Такая заявка уже есть
+request-reason-withdrawn = Школа отозвала заявку
+request-status-new = Статус: новая, её ещё никто не принял.
+request-status-accepted = Статус: принята.
+request-status-done = Статус: выполнена.
+request-status-declined = Статус: отклонена.
+request-status-by = Ответственный: { $person }.
+request-accepted-school = Заявку № { $number } приняли. Ответственный: { $person }. Он свяжется со школой.
+request-done-school = Заявка № { $number } выполнена. Спасибо, что обратились!
+request-declined-school = Заявку № { $number } отклонили. Причина: { $reason }. Если остались вопросы, свяжитесь с муниципальным координатором.
+request-gone = Этой заявки больше нет.
+request-moved-on = Заявку уже приняли, выполнили или отклонили: откройте /support, чтобы увидеть, где она сейчас.
+request-none-open = Открытых заявок школ нет.
+request-open-title = Открытые заявки школ: { $count }.
+request-open-more = И ещё { $count }: сначала разберите эти.
