@@ -121,7 +121,9 @@ def test_an_unknown_workflow_is_refused_with_the_known_ones() -> None:
         load_yaml_text(text)
     [problem] = refused.value.problems
     assert problem.message_id == "form-error-literal"
-    assert problem.params["expected"] == "«consultation», «mentoring», «event», «profile», «request»"
+    assert (
+        problem.params["expected"] == "«consultation», «mentoring», «event», «profile», «request»"
+    )
 
 
 def test_the_screens_remembered_are_bounded() -> None:

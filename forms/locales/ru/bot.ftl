@@ -90,8 +90,8 @@ form-no-wave = Анкета «{ $title }» сейчас закрыта: мони
 form-done-in-wave = Вы уже ответили на анкету «{ $title }» в этом этапе («{ $wave }»). Спасибо!
 form-unavailable = Эта анкета сейчас недоступна. Откройте список анкет заново: /start.
 form-for-school-heads = Анкету «{ $title }» заполняет руководитель школы или его заместитель. Если это вы, заполните «О себе» в /mydata: выберите «Руководитель школы или заместитель» и свою школу. Координатор подтвердит, и анкета откроется.
-form-school-done = Школа { $school } уже отчиталась по анкете «{ $title }». Спасибо!
-form-school-done-in-wave = Школа { $school } уже отчиталась по анкете «{ $title }» в этом этапе («{ $wave }»). Спасибо!
+form-school-done = Школа «{ $school }» уже отчиталась по анкете «{ $title }». Спасибо!
+form-school-done-in-wave = Школа «{ $school }» уже отчиталась по анкете «{ $title }» в этом этапе («{ $wave }»). Спасибо!
 draft-discard-confirm = Удалить ответы анкеты «{ $title }»? Восстановить их будет нельзя.
 draft-button-discard-yes = Да, удалить ответы
 draft-button-discard-no = Нет, оставить
@@ -177,7 +177,7 @@ invite-created =
     { $link }
     Ссылка срабатывает один раз и действует до { $until }.
 invite-for-municipality = , { $municipality }
-invite-for-school = , школа { $school }
+invite-for-school = , школа «{ $school }»
 invite-choose-school = Для какой школы это приглашение? Его получит руководитель школы или заместитель.
 invite-no-schools = В этом муниципалитете в справочнике нет школ. Загрузите справочник школ заново.
 invite-accepted = Готово! Теперь ваша роль — «{ $role }»{ $municipality }.

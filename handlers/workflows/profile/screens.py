@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from forms.i18n import Translator
-from handlers.ui import Button, Callback, Keyboard
+from handlers.ui import Button, Callback, Keyboard, quote
 from storage.dto import SchoolDTO, UserDTO
 
 
@@ -31,16 +31,17 @@ def claim_buttons(t: Translator, number: int) -> Keyboard:
 
 
 def person_name(user: UserDTO | None) -> str:
+    """A person's name from Telegram, escaped for the HTML of a message."""
     if user is None:
         return "—"
     name = " ".join(part for part in (user.first_name, user.last_name) if part)
-    return f"{name} (@{user.username})" if user.username else name
+    return quote(f"{name} (@{user.username})" if user.username else name)
 
 
 def claim_text(t: Translator, user: UserDTO | None, school: SchoolDTO) -> str:
     return t(
         "head-claim-new",
         person=person_name(user),
-        school=school.short_name,
-        municipality=school.municipality_name,
+        school=quote(school.short_name),
+        municipality=quote(school.municipality_name),
     )

@@ -74,5 +74,5 @@ def card(
                 value = format_answer(question, answers[question.id], t)
                 if len(value) > ANSWER_SHOWN:
                     value = value[: ANSWER_SHOWN - 1] + "…"
-                lines.append(f"{question.label} — {value}")
+                lines.append(f"{quote(question.label)} — {quote(value)}")
     return "\n".join(lines)

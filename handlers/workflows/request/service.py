@@ -12,7 +12,7 @@ from forms.i18n import Translator
 from forms.vocabulary import CaseStatus
 from handlers.access import Scope
 from handlers.outbox.queue import queue
-from handlers.ui import Keyboard, Notice, Reply, quote
+from handlers.ui import Keyboard, Notice, Reply
 from handlers.workflows import FollowUp, Sent, WorkflowSpec
 from handlers.workflows.coordinators import coordinators_of
 from handlers.workflows.profile.screens import person_name
@@ -144,7 +144,7 @@ class Requests:
             f"request-{case.status.value}-school",
             number=case.submission_id,
             person=who,
-            reason=quote(reason),
+            reason=reason,
         )
         heads = await uow.users.heads_of(case.school_id)
         await queue(uow, [Notice(head.id, text) for head in heads], utcnow())

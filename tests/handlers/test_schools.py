@@ -1,0 +1,386 @@
+"""Schools report through a real Dispatcher: a head claims a school in «О себе» and the
+municipal coordinator confirms; a head joins by a school invitation; two heads of one school
+share one response and a head of another school has their own; a school's request goes
+new → accepted → done (or declined with a reason) and the school's heads are told."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from aiogram import Dispatcher
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.factory import create_dispatcher
+from bot.settings import Settings
+from forms.directory import SAMPLE, read_directory
+from forms.i18n import translator
+from forms.vocabulary import CaseStatus, PersonKind, Role, SubmissionStatus
+from handlers.access import Scope
+from handlers.exporting.registers import Order, Requester
+from storage.database import Database
+from storage.directory import save_directory
+from storage.models import Case, Submission
+from storage.repositories.users import TelegramProfile
+from tests import updates
+from tests.conftest import MACHINE_SPEED
+from tests.handlers.conversation import Conversation
+from tests.handlers.test_access import give_role
+from tests.mocked_bot import TOKEN, MockedBot
+
+t = translator()
+ADMIN, COORDINATOR, ENSK, ZARECHNY = 1, 501, 601, 602
+ALICE, BORIS, VERA = 1001, 1002, 1003
+TITLE = "Отчёт школы о кадрах"
+FORM = f"""
+id: school_staff
+title: {TITLE}
+respondent: school
+questions:
+  - type: integer
+    id: teachers
+    label: Сколько педагогов работает в школе?
+  - type: integer
+    id: vacancies
+    label: Сколько вакансий учителей?
+  - type: yes_no
+    id: mentors
+    label: Есть ли в школе наставники?
+"""
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "forms" / "school_staff.yaml").write_text(FORM, encoding="utf-8")
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        bot_token=TOKEN,
+        forms_dir=tmp_path / "forms",
+        throttle_burst=MACHINE_SPEED,
+        admin_ids=frozenset({ADMIN}),
+    )
+
+
+@pytest.fixture
+async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) -> Dispatcher:
+    async with sqlite_db.transaction() as uow:
+        await save_directory(uow, read_directory(SAMPLE))
+    dispatcher = create_dispatcher(settings, sqlite_db)
+    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
+    return dispatcher
+
+
+def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
+    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
+
+
+async def municipality_id(database: Database, code: str) -> int:
+    async with database.read() as uow:
+        found = [m for m in await uow.schools.municipalities() if m.code == code]
+    return found[0].id
+
+
+async def coordinators(database: Database) -> None:
+    """A regional coordinator, and municipal ones of Энск and Заречный."""
+    await give_role(database, COORDINATOR, Role.coordinator)
+    await give_role(database, ENSK, Role.municipal, await municipality_id(database, "MO-01"))
+    await give_role(database, ZARECHNY, Role.municipal, await municipality_id(database, "MO-02"))
+
+
+async def head_of(database: Database, user_id: int, school_code: str) -> None:
+    """A confirmed head (set directly: the claim itself is tested below)."""
+    async with database.transaction() as uow:
+        await uow.users.save_profile(TelegramProfile(user_id, f"Пользователь {user_id}"))
+        school = await uow.schools.school_by_code(school_code)
+        assert school is not None
+        await uow.users.set_profile(user_id, PersonKind.head, school.id)
+        await uow.roles.grant(user_id, Role.school_head)
+
+
+async def form_buttons(chat: Conversation) -> list[str]:
+    await chat.send("/start")
+    await chat.press(t("menu-button-forms"))
+    return chat.last().buttons
+
+
+async def open_form(chat: Conversation, title: str) -> None:
+    await chat.send("/start")
+    await chat.press(t("menu-button-forms"))
+    await chat.press(title)
+
+
+async def role_of(database: Database, user_id: int) -> Role:
+    async with database.read() as uow:
+        user = await uow.users.get(user_id)
+    assert user is not None
+    return user.role
+
+
+# --- heads -----------------------------------------------------------------------------------
+
+
+async def test_a_head_claims_a_school_and_its_municipal_coordinator_confirms(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await coordinators(sqlite_db)
+    alice = person(dispatcher, bot, ALICE)
+    ensk, zarechny = person(dispatcher, bot, ENSK), person(dispatcher, bot, ZARECHNY)
+    regional = person(dispatcher, bot, COORDINATOR)
+    assert TITLE not in await form_buttons(alice)
+    await open_form(alice, "О себе")
+    await alice.press("Руководитель школы или заместитель")
+    await alice.press("Городской округ Энск")
+    await alice.press("СОШ № 7")
+    await alice.press(t("dialog-button-submit"))
+    assert t("head-claim-sent", school="СОШ № 7") in alice.texts()
+    assert await role_of(sqlite_db, ALICE) is Role.respondent
+
+    # Only the municipal coordinator of Энск is asked; the region has one there.
+    claim = ensk.last()
+    assert "«СОШ № 7»" in claim.text
+    assert claim.buttons == [t("head-button-confirm"), t("head-button-decline")]
+    assert not any("СОШ № 7" in text for text in zarechny.texts() + regional.texts())
+    # Before the confirmation the school's form is refused, also from a forged button.
+    await alice.press_data("fs:school_staff", alice.last().message_id)
+    assert alice.callback_answer() == t("form-for-school-heads", title=TITLE)
+
+    await ensk.press(t("head-button-confirm"), claim)
+    assert ensk.last().text.startswith("Подтверждено:")
+    assert await role_of(sqlite_db, ALICE) is Role.school_head
+    assert alice.last().text == t("head-claim-confirmed-you", school="СОШ № 7")
+    assert TITLE in await form_buttons(alice)
+    # A second press (a double tap, or the other coordinator) changes nothing.
+    await ensk.press_data(claim.data(t("head-button-confirm")), claim.message_id)
+    assert ensk.callback_answer() == t("head-claim-decided")
+    # The coordinator of another municipality cannot decide it.
+    await zarechny.press_data(claim.data(t("head-button-decline")), claim.message_id)
+    assert zarechny.callback_answer() == t("head-claim-gone")
+
+    # Saying in «О себе» that she now teaches ends the role.
+    await open_form(alice, "О себе")
+    await alice.press("Педагог")
+    await alice.press("Городской округ Энск")
+    await alice.press("СОШ № 7")
+    await alice.press(t("dialog-button-submit"))
+    assert t("head-role-ended") in alice.texts()
+    assert await role_of(sqlite_db, ALICE) is Role.respondent
+
+
+async def test_a_declined_claim_gives_no_role_and_the_region_decides_where_nobody_local(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await give_role(sqlite_db, COORDINATOR, Role.coordinator)
+    boris, regional = person(dispatcher, bot, BORIS), person(dispatcher, bot, COORDINATOR)
+    await open_form(boris, "О себе")
+    await boris.press("Руководитель школы или заместитель")
+    await boris.press("Заречный муниципальный район")
+    await boris.press("Луговская ООШ")
+    await boris.press(t("dialog-button-submit"))
+    await regional.send("/heads")
+    assert regional.texts()[-2] == t("head-claims-title", count=1)
+    await regional.press(t("head-button-decline"))
+    assert await role_of(sqlite_db, BORIS) is Role.respondent
+    assert boris.last().text == t("head-claim-declined-you", school="Луговская ООШ")
+    await regional.send("/heads")
+    assert regional.last().text == t("head-claims-none")
+    await boris.send("/heads")
+    assert boris.last().text == t("access-denied")
+
+
+async def test_a_head_joins_by_a_school_invitation(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await give_role(sqlite_db, ENSK, Role.municipal, await municipality_id(sqlite_db, "MO-01"))
+    coordinator, vera = person(dispatcher, bot, ENSK), person(dispatcher, bot, VERA)
+    await coordinator.send("/invite")
+    await coordinator.press("Руководитель школы")
+    assert coordinator.last().buttons == ["Городской округ Энск"]
+    await coordinator.press("Городской округ Энск")
+    assert sorted(coordinator.last().buttons) == ["Гимназия № 2", "ООШ № 12", "СОШ № 1", "СОШ № 7"]
+    await coordinator.press("Гимназия № 2")
+    found = re.search(r"start=(inv_[\w-]+)", coordinator.last().text)
+    assert found, coordinator.last().text
+    assert "школа «Гимназия № 2»" in coordinator.last().text
+    await vera.send(f"/start {found.group(1)}")
+    assert "руководитель школы" in vera.last().text
+    async with sqlite_db.read() as uow:
+        user = await uow.users.get(VERA)
+        school = await uow.schools.school_by_code("OO-0103")
+    assert user is not None
+    assert school is not None
+    assert (user.role, user.kind, user.school_id) == (Role.school_head, "head", school.id)
+    # A school outside the coordinator's municipality cannot be forged into the button.
+    await coordinator.send("/invite")
+    await coordinator.press("Руководитель школы")
+    button = coordinator.last().data("Городской округ Энск")
+    forged = button.replace(str(await municipality_id(sqlite_db, "MO-01")), "999")
+    await coordinator.press_data(forged, coordinator.last().message_id)
+    assert coordinator.callback_answer() == t("access-denied")
+
+
+# --- one response per school -----------------------------------------------------------------
+
+
+async def test_two_heads_of_a_school_continue_one_draft_and_send_one_response(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await head_of(sqlite_db, ALICE, "OO-0102")
+    await head_of(sqlite_db, BORIS, "OO-0102")
+    await head_of(sqlite_db, VERA, "OO-0201")
+    alice, boris = person(dispatcher, bot, ALICE), person(dispatcher, bot, BORIS)
+    vera = person(dispatcher, bot, VERA)
+    await open_form(alice, TITLE)
+    await alice.send("25")
+    assert "Сколько вакансий учителей?" in alice.last().text
+
+    # Boris sees the school's draft in his menu, and opening the form continues it.
+    await boris.send("/start")
+    assert t("menu-button-continue", title=TITLE) in boris.last().buttons
+    await open_form(boris, TITLE)
+    assert "Сколько вакансий учителей?" in boris.last().text
+    await boris.send("2")
+    await boris.press(t("answer-yes"))
+    await boris.press(t("dialog-button-submit"))
+    thanks = t("dialog-submitted", title=TITLE, number=0).split("0")[0]
+    assert boris.last().text.startswith(thanks)
+
+    # Alice's screen is stale now; opening again says the school has reported.
+    await alice.send("3")
+    assert alice.last().text == t("dialog-already-submitted")
+    await open_form(alice, TITLE)
+    assert alice.callback_answer() == t("form-school-done", title=TITLE, school="СОШ № 7")
+
+    # Vera's school has its own response.
+    await open_form(vera, TITLE)
+    assert "Сколько педагогов работает в школе?" in vera.last().text
+    await vera.send("12")
+    await vera.send("0")
+    await vera.press(t("answer-no"))
+    await vera.press(t("dialog-button-submit"))
+
+    async with sqlite_db.read() as uow:
+        rows = (
+            await uow.connection.execute(
+                select(Submission.respondent_id, Submission.status, Submission.school_key)
+            )
+        ).all()
+    sent = [row for row in rows if row.status is SubmissionStatus.submitted]
+    assert sorted(row.respondent_id for row in sent) == [BORIS, VERA]
+    assert all(row.school_key is not None for row in sent)
+
+    services = dispatcher["services"]
+    register = io.BytesIO()
+    requester = Requester(Scope(COORDINATOR, Role.coordinator), "Тест")
+    await services.exports.exporter.register(Order("school_staff"), requester, register)
+    sheet = load_workbook(io.BytesIO(register.getvalue())).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    school_column = header.index(t("register-column-answering-school"))
+    teachers_column = header.index("Сколько педагогов работает в школе?")
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    by_school = {row[school_column]: row[teachers_column] for row in values if row[0]}
+    assert by_school == {"СОШ № 7": 25, "Заречная СОШ": 12}
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+async def send_request(chat: Conversation, support: str, topic: str) -> None:
+    await open_form(chat, "Заявка школы на поддержку")
+    await chat.press(support)
+    if support == "Экспертиза образовательного продукта школы":
+        await chat.send("Программа повышения качества образования")
+    await chat.send(topic)
+    await chat.send("Нужна внешняя оценка программы перед утверждением.")
+    if support != "Экспертиза образовательного продукта школы":
+        await chat.send("6")
+    await chat.press(t("form-button-skip"))
+    await chat.press(t("dialog-button-submit"))
+
+
+async def test_a_school_request_is_accepted_then_done_and_the_heads_are_told(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await coordinators(sqlite_db)
+    await head_of(sqlite_db, ALICE, "OO-0102")
+    await head_of(sqlite_db, BORIS, "OO-0102")
+    alice, boris = person(dispatcher, bot, ALICE), person(dispatcher, bot, BORIS)
+    ensk, zarechny = person(dispatcher, bot, ENSK), person(dispatcher, bot, ZARECHNY)
+    await send_request(alice, "Экспертиза образовательного продукта школы", "Экспертиза ШППКО")
+    async with sqlite_db.read() as uow:
+        [case] = (await uow.connection.execute(select(Case))).all()
+    number = case.submission_id
+    assert t("request-sent", number=number) in alice.texts()
+    card = ensk.last()
+    assert card.text.startswith(t("request-new", card="").strip()[:15])
+    assert "Экспертиза ШППКО" in card.text
+    assert card.buttons == [t("request-button-accept"), t("request-button-decline")]
+    assert not any("Экспертиза ШППКО" in text for text in zarechny.texts())
+
+    await ensk.press(t("request-button-accept"), card)
+    assert t("request-status-accepted") in ensk.last().text
+    assert ensk.last().buttons == [t("request-button-done"), t("request-button-decline")]
+    told = t("request-accepted-school", number=number, person=f"Пользователь {ENSK}")
+    assert alice.last().text == told
+    assert boris.last().text == told
+    # The same button again, as a double tap: nothing moves twice.
+    await ensk.press_data(card.data(t("request-button-accept")), card.message_id)
+    assert ensk.callback_answer() == t("request-moved-on")
+
+    await ensk.press(t("request-button-done"))
+    assert t("request-status-done") in ensk.last().text
+    assert ensk.last().buttons == []
+    assert alice.last().text == t("request-done-school", number=number)
+    async with sqlite_db.read() as uow:
+        done = await uow.cases.get(number)
+    assert done is not None
+    assert (done.status, done.assignee_id) == (CaseStatus.done, ENSK)
+
+    # The coordinator of another municipality can neither see nor press it.
+    await zarechny.send("/support")
+    assert zarechny.last().text == t("request-none-open")
+    await zarechny.press_data(card.data(t("request-button-decline")), card.message_id)
+    assert zarechny.callback_answer() == t("request-gone")
+
+
+async def test_a_school_request_is_declined_with_a_reason(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await coordinators(sqlite_db)
+    await head_of(sqlite_db, ALICE, "OO-0102")
+    alice, ensk = person(dispatcher, bot, ALICE), person(dispatcher, bot, ENSK)
+    await send_request(alice, "Методический десант в школу", "Формирующее оценивание")
+    await ensk.send("/support")
+    assert ensk.texts()[-2] == t("request-open-title", count=1)
+    await ensk.press(t("request-button-decline"))
+    assert ensk.last().buttons[-1] == t("request-button-back")
+    await ensk.press(t("request-button-back"))
+    assert ensk.last().buttons == [t("request-button-accept"), t("request-button-decline")]
+    await ensk.press(t("request-button-decline"))
+    await ensk.press(t("request-reason-no_capacity"))
+    assert t("request-status-declined") in ensk.last().text
+    reason = t("request-reason-no_capacity")
+    async with sqlite_db.read() as uow:
+        [case] = (await uow.connection.execute(select(Case))).all()
+    assert case.reason == "no_capacity"
+    expected = t("request-declined-school", number=case.submission_id, reason=reason)
+    assert alice.last().text == expected
+    # A forged reason is refused.
+    forged = f"rq:{case.submission_id}:r:made_up"
+    await ensk.press_data(forged, ensk.last().message_id)
+    assert ensk.callback_answer() in (t("request-gone"), t("request-moved-on"))
+
+
+async def test_a_school_form_cannot_be_anonymous() -> None:
+    from forms.loading import load_yaml_text
+    from forms.problems import FormError
+
+    text = "id: x\ntitle: X\nrespondent: school\nanonymous: true\nquestions:\n"
+    text += "  - {id: a, type: text, label: A}\n"
+    with pytest.raises(FormError) as refused:
+        load_yaml_text(text)
+    [problem] = refused.value.problems
+    assert problem.message_id == "form-error-school-anonymous"
