@@ -256,16 +256,24 @@ class Dialog:
         if last is not None:
             reply = self.prompts.after(ctx.submission.id, last.message_id)
             if reply is not None and message.message_id < reply:  # sent before the reply
-                return message.sent_at - last.sent_at >= self.retyped_after
+                return self._again(ctx, last)
         screen = self.prompts.before(ctx.submission.id, message.message_id)
         if screen is None:
             return self._retyped_unseen(ctx)
         shown_at, question_id = screen
         if last is not None and last.message_id > shown_at:  # answered after that screen
-            return message.sent_at - last.sent_at >= self.retyped_after
+            return self._again(ctx, last)
         current = ctx.screen()
         now = REVIEW if isinstance(current, ReviewScreen) else current.question.id
         return question_id != now and question_id in ctx.answers
+
+    def _again(self, ctx: Context, last: TypedAnswer) -> bool:
+        """Sent before the person could see the next question: seconds after the latest
+        typed answer, or the very words of that answer (nobody answers two questions in a
+        row with the same words before seeing the second)."""
+        assert ctx.message is not None
+        late = ctx.message.sent_at - last.sent_at >= self.retyped_after
+        return late or self._same_words(ctx)
 
     def _retyped_unseen(self, ctx: Context) -> bool:
         """No screen remembered (this process did not send it, or restarted): a message right

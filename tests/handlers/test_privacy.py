@@ -230,6 +230,28 @@ async def test_two_answers_sent_together_are_both_kept_in_order(
     assert (answers["comment"], answers["phone"]) == ("Мария Иванова", "+79161234567")
 
 
+async def test_the_same_words_sent_twice_at_once_are_one_answer(
+    chat: Conversation, sqlite_db: Database
+) -> None:
+    """Typed twice before the bot's reply came (the drill of kill -9 showed it after a slow
+    restart): the second is the first again, told «уже сохранён», not the next answer."""
+    await open_form(chat, SURVEY)
+    await chat.press(t("form-button-next"))
+    await chat.press("Я родитель")
+    await chat.press(t("answer-no"))
+    await chat.press(t("form-button-skip"))  # date
+    first = updates.message("Мария Иванова", sender=chat.user)
+    second = updates.message("Мария Иванова", sender=chat.user)
+    await chat.feed(first)
+    await chat.feed(second)
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(1)
+    assert answers["comment"] == "Мария Иванова"
+    assert "phone" not in answers
+    said = t("dialog-answer-was-saved", label="Ваш комментарий", answer="Мария Иванова")
+    assert said in chat.texts()
+
+
 async def count_submissions(database: Database) -> int:
     async with database.read() as uow:
         return int(
