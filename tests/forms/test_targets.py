@@ -17,6 +17,7 @@ from forms.targets import (
     Period,
     Responses,
     ResponseSum,
+    Sent,
     TargetsError,
     load_targets,
     period_of,
@@ -94,7 +95,7 @@ def test_the_shipped_file_holds_the_roadmap_targets_and_fits_the_built_in_forms(
         ("school_team_events", "school_year"): 5,
         ("working_group_meetings", "quarter"): 1,
     }
-    pairs = targets.measures.partner_school_pairs
+    pairs = targets.measures["partner_school_pairs"]
     assert isinstance(pairs, ActiveCases)
     assert pairs.questions() == {"mentoring_form"}
 
@@ -133,7 +134,7 @@ def test_every_problem_of_a_file_is_told_in_russian_with_its_line() -> None:
     )
     assert problems_of(text) == [
         "targets.yaml, строка 8 (targets[0].period): Поле «period»: значение «week» не подходит. "
-        "Можно: «school_year», «calendar_year», «quarter», «month».",
+        "Можно: «school_year», «calendar_year», «half_year», «quarter», «month».",
         "targets.yaml, строка 10 (targets[1].target): Поле «target»: значение должно быть "
         "не меньше 1.",
         "targets.yaml, строка 17 (targets[2].colour): Неизвестное поле «colour». Проверьте "
@@ -237,7 +238,7 @@ def test_responses_count_by_their_date_and_condition() -> None:
         {"event_type": "wg_meeting"},  # no date
         {"event_date": "не дата", "event_type": "wg_meeting"},
     ]
-    assert meetings.tally(reports, AUTUMN) == 2
+    assert meetings.tally(map(Sent, reports), AUTUMN) == 2
     assert meetings.questions() == {"event_date", "event_type"}
 
 
@@ -257,7 +258,7 @@ def test_yes_no_conditions_and_sums() -> None:
         {"event_date": "2026-09-13", "for_school_teams": True},  # no number
         {"event_date": "2025-09-13", "participants": 7, "for_school_teams": True},
     ]
-    assert participants.tally(reports, AUTUMN) == 65
+    assert participants.tally(map(Sent, reports), AUTUMN) == 65
 
 
 def test_cases_in_a_status_count_with_their_condition() -> None:
