@@ -30,9 +30,17 @@ QUESTION_TYPES = (
     "note",
 )
 # Parts of a pydantic location that name a union member, not a key of the file.
-UNION_TAGS = frozenset(
-    {*QUESTION_TYPES, "section", "Equals", "OneOf", "Selected", "Answered", "Not", "All", "Any"}
+CONDITION_TAGS = ("Equals", "OneOf", "Selected", "Answered", "Not", "All", "Any")
+MEASURE_TAGS = (  # forms.targets: the kinds of a target's measure
+    "ClosedCases",
+    "ActiveCases",
+    "Responses",
+    "ResponseSum",
+    "SchoolCount",
+    "SchoolShare",
+    "EachSchool",
 )
+UNION_TAGS = frozenset({*QUESTION_TYPES, "section", *CONDITION_TAGS, *MEASURE_TAGS})
 
 SIMPLE = {
     "missing": "form-error-missing",

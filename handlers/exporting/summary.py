@@ -34,7 +34,18 @@ from forms.conditions import selected_values
 from forms.i18n import Translator
 from forms.questions import OTHER, ChoiceQuestion, RatingQuestion, SchoolQuestion
 from forms.schema import Form
-from forms.targets import SHIPPED, SummarySources, Targets, TargetsError, load_targets, period_of
+from forms.targets import (
+    SHIPPED,
+    Standing,
+    SummarySources,
+    Target,
+    Targets,
+    TargetsError,
+    load_targets,
+    period_of,
+    standing,
+)
+from forms.targets import Period as TargetPeriod
 from forms.targets import period_text as targets_period_text
 from forms.vocabulary import COORDINATORS
 from handlers.access import Scope
@@ -143,9 +154,19 @@ class Summarizer:
             span = period_of(target.period, day)
             measure = targets.measure(target)
             figure = await uow.progress.figure(measure, span, self.zone, municipalities)
-            title, label = target.title, targets_period_text(span, self.t)
-            found.append(TargetProgress(title, target.target, round(figure), label))
+            found.append(self._progress(target, standing(target, figure), span))
         return found
+
+    def _progress(self, target: Target, found: Standing, span: TargetPeriod) -> TargetProgress:
+        """A target's row; for a share of schools the goal is the schools it needs, and the
+        title says the percentage and of how many schools."""
+        title = target.title
+        if found.of is not None:
+            title = self.t(
+                "summary-target-share", title=title, percent=target.target, schools=found.of
+            )
+        label = targets_period_text(span, self.t)
+        return TargetProgress(title, round(found.goal), round(found.current), label)
 
     async def _audit(
         self,

@@ -15,12 +15,14 @@ from forms.problems import problem_text
 from forms.targets import (
     Figure,
     Period,
+    Result,
     Target,
     Targets,
     TargetsError,
     load_targets,
     period_of,
     period_text,
+    standing,
 )
 from forms.values import format_number
 from handlers.access import Scope
@@ -84,17 +86,25 @@ async def _scope_line(
     return t("progress-scope-municipal", names=", ".join(names))
 
 
-def _target_text(t: Translator, target: Target, period: Period, figure: Figure) -> str:
-    left = max(target.target - figure, 0)
-    message_id = "progress-target" if left > 0 else "progress-target-done"
+def _target_text(t: Translator, target: Target, period: Period, figure: Result) -> str:
+    """«Сейчас 54 из 100 (54%)…»; for a share of schools, «Сейчас 12 из 50 ОО (24%), нужно
+    100%…»."""
+    found = standing(target, figure)
+    if found.of == 0:
+        message_id = "progress-share-no-schools"
+    elif found.of is not None:
+        message_id = "progress-share-done" if found.done else "progress-share"
+    else:
+        message_id = "progress-target-done" if found.done else "progress-target"
     return t(
         message_id,
         title=quote(target.title),
         period=period_text(period, t),
-        current=_shown(figure),
+        current=_shown(found.current),
         target=target.target,
-        percent=int(figure * 100 // target.target),
-        left=_shown(left),
+        schools=found.of or 0,
+        percent=found.percent,
+        left=_shown(found.left),
     )
 
 

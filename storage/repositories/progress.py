@@ -7,7 +7,10 @@ event reports a year, so this stays a few milliseconds.
 
 ``municipalities`` limits every figure to responses placed in those municipalities (a
 municipal coordinator); None means everywhere. A response without a place (a working-group
-meeting names no school) counts for the municipalities of the person who sent it.
+meeting names no school) counts for the municipalities of the person who sent it. Measures
+of schools (distinct schools, shares, per-school minimums) count the schools where they are:
+they read the responses of the whole region and see only the directory's schools of those
+municipalities, so an event of the next district counts for our school that took part.
 """
 
 from __future__ import annotations
@@ -17,15 +20,28 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from forms.targets import ActiveCases, ClosedCases, Figure, Measure, Period, Responses
+from forms.targets import (
+    ActiveCases,
+    ClosedCases,
+    DirectorySchool,
+    Measure,
+    Period,
+    Responses,
+    Result,
+    SchoolFlag,
+    SchoolResponses,
+    Sent,
+)
 from forms.vocabulary import SubmissionStatus
-from storage.models import Answer, Case, FormVersion, Submission
+from storage.models import Answer, Case, FormVersion, School, Submission
 from storage.scopes import within
 
 Answers = dict[str, Any]
+CHUNK = 2_000
+"""Submission ids per query of their answers (a bound for the drivers' parameters)."""
 
 
 class ProgressRepository:
@@ -38,14 +54,17 @@ class ProgressRepository:
         period: Period,
         zone: ZoneInfo,
         municipalities: Collection[int] | None = None,
-    ) -> Figure:
+    ) -> Result:
         """The current figure of a measure; the period's days are taken in ``zone``."""
         if isinstance(measure, ClosedCases):
             start, end = _moment(period.start, zone), _moment(period.end, zone)
             return await self.closed_cases(measure, start, end, municipalities)
         if isinstance(measure, ActiveCases):
             return measure.tally(await self.active_cases(measure, municipalities))
-        return measure.tally(await self.responses(measure, municipalities), period)
+        if isinstance(measure, SchoolResponses):
+            directory = await self.directory(municipalities)
+            return measure.tally(await self.sent(measure, zone), period, directory)
+        return measure.tally(await self.sent(measure, zone, municipalities), period)
 
     async def closed_cases(
         self,
@@ -89,48 +108,75 @@ class ProgressRepository:
         ids = [row.submission_id for row in await self._connection.execute(query)]
         return list((await self._answers(ids, measure.questions())).values())
 
-    async def responses(
-        self, measure: Responses, municipalities: Collection[int] | None = None
-    ) -> list[Answers]:
-        """The answers the measure reads, one dict per sent response of its form."""
+    async def sent(
+        self, measure: Responses, zone: ZoneInfo, municipalities: Collection[int] | None = None
+    ) -> list[Sent]:
+        """The sent responses of the measure's form, with the answers it reads, the local day
+        each was sent and the code of its school."""
         query = (
-            select(Submission.id, Answer.question_id, Answer.value)
+            select(Submission.id, Submission.submitted_at, School.code)
             .join(FormVersion, FormVersion.id == Submission.form_version_id)
-            .outerjoin(
-                Answer,
-                and_(
-                    Answer.submission_id == Submission.id,
-                    Answer.question_id.in_(sorted(measure.questions())),
-                ),
-            )
+            .outerjoin(School, School.id == Submission.school_id)
             .where(
                 FormVersion.form_id == measure.form,
                 Submission.status == SubmissionStatus.submitted,
                 _within(municipalities),
             )
         )
-        found: dict[int, Answers] = {}
-        for row in await self._connection.execute(query):
-            answers = found.setdefault(row.id, {})
-            if row.question_id is not None:
-                answers[row.question_id] = row.value
-        return list(found.values())
+        rows = list(await self._connection.execute(query))
+        answers = await self._answers([row.id for row in rows], measure.questions())
+        return [Sent(answers[row.id], _day(row.submitted_at, zone), row.code) for row in rows]
+
+    async def directory(
+        self, municipalities: Collection[int] | None = None
+    ) -> dict[str, DirectorySchool]:
+        """The directory's schools (in these municipalities) by code, with their flags."""
+        query = select(
+            School.code,
+            School.municipality_id,
+            School.low_results,
+            School.difficult_conditions,
+            School.partner,
+        )
+        if municipalities is not None:
+            query = query.where(School.municipality_id.in_(sorted(municipalities)))
+        return {
+            row.code: DirectorySchool(row.code, row.municipality_id, _flags(row))
+            for row in await self._connection.execute(query)
+        }
 
     async def _answers(self, ids: list[int], questions: Collection[str]) -> dict[int, Answers]:
         found: dict[int, Answers] = {submission_id: {} for submission_id in ids}
         if not ids or not questions:
             return found
-        query = select(Answer.submission_id, Answer.question_id, Answer.value).where(
-            Answer.submission_id.in_(ids), Answer.question_id.in_(sorted(questions))
-        )
-        for row in await self._connection.execute(query):
-            found[row.submission_id][row.question_id] = row.value
+        for start in range(0, len(ids), CHUNK):
+            query = select(Answer.submission_id, Answer.question_id, Answer.value).where(
+                Answer.submission_id.in_(ids[start : start + CHUNK]),
+                Answer.question_id.in_(sorted(questions)),
+            )
+            for row in await self._connection.execute(query):
+                found[row.submission_id][row.question_id] = row.value
         return found
 
 
 def _moment(day: date, zone: ZoneInfo) -> datetime:
     """The start of a local day, as an aware datetime."""
     return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def _day(moment: datetime | None, zone: ZoneInfo) -> date | None:
+    return None if moment is None else moment.astimezone(zone).date()
+
+
+def _flags(row: Any) -> frozenset[SchoolFlag]:
+    flags: list[SchoolFlag] = []
+    if row.low_results:
+        flags.append("low_results")
+    if row.difficult_conditions:
+        flags.append("difficult_conditions")
+    if row.partner:
+        flags.append("partner")
+    return frozenset(flags)
 
 
 def _within(municipalities: Collection[int] | None) -> ColumnElement[bool]:

@@ -98,7 +98,7 @@ def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation
     return Conversation(dispatcher, bot, updates.user(user_id, "Ольга"))
 
 
-YEAR, QUARTER = "2026/27 учебный год", "IV квартал 2026"
+YEAR, QUARTER, HALF = "2026/27 учебный год", "IV квартал 2026", "II полугодие 2026"
 
 
 def line(title: str, period: str, figures: tuple[int, int, int, int]) -> str:
@@ -113,20 +113,57 @@ async def test_a_regional_view_shows_every_target_in_one_message(
 ) -> None:
     admin = person(dispatcher, bot, ADMIN)
     await admin.send("/progress")
-    assert admin.texts() == [
-        "\n\n".join(
-            [
-                "<b>📊 Целевые показатели дорожной карты</b>",
-                "По всем муниципалитетам.",
-                line("Консультации родителей", YEAR, (0, 20, 0, 20)),
-                line("Наставнические пары", YEAR, (0, 10, 0, 10)),
-                line("Пары школ-партнёров", YEAR, (0, 10, 0, 10)),
-                line("Участники мероприятий", YEAR, (134, 100, 134, 0)),
-                line("Мероприятия для школьных команд", YEAR, (2, 5, 40, 3)),
-                line("Заседания рабочей группы", QUARTER, (1, 1, 100, 0)),
-            ]
-        )
+    [text] = admin.texts()
+    parts = text.split("\n\n")
+    assert parts[:9] == [
+        "<b>📊 Целевые показатели дорожной карты</b>",
+        "По всем муниципалитетам.",
+        line("Консультации родителей", YEAR, (0, 20, 0, 20)),
+        line("Наставнические пары", YEAR, (0, 10, 0, 10)),
+        line("Пары школ-партнёров", YEAR, (0, 10, 0, 10)),
+        line("Участники мероприятий", YEAR, (134, 100, 134, 0)),
+        line("Мероприятия для школьных команд", YEAR, (2, 5, 40, 3)),
+        line("Заседания рабочей группы", QUARTER, (1, 1, 100, 0)),
+        line("Заседания рабочей группы не реже 1 раза в полугодие", HALF, (1, 1, 100, 0)),
     ]
+    assert len(parts) == 2 + 18
+    # No school of the directory is marked ШНОР: a share of them is not counted.
+    no_schools = (
+        "<b>Охват ШНОР работой методических объединений</b> — 2026 год\n"
+        "В справочнике школ нет ни одной школы, к которой относится показатель, поэтому он "
+        "не посчитан. Загрузите справочник с отметками ШНОР, ШНСУ и школ-партнёров."
+    )
+    assert no_schools in parts
+
+
+async def test_shares_of_the_directory_schools_are_shown_with_their_schools(
+    sqlite_db: Database, dispatcher: Dispatcher, bot: MockedBot, towns: tuple[int, int]
+) -> None:
+    town, village = towns
+    catalog: FormCatalog = dispatcher["services"].catalog
+    entry = catalog.current("teacher_difficulties")
+    assert entry is not None
+    async with sqlite_db.transaction() as uow:
+        for code, where in (("A", town), ("B", town), ("C", village), ("D", village)):
+            flags = {"low_results": True} if code != "D" else {"difficult_conditions": True}
+            school = await uow.schools.save_school(
+                code, where, name=f"Школа {code}", short_name=code, **flags
+            )
+            if code in "AC":
+                draft = await uow.submissions.open_draft(entry.version_id, TEACHER)
+                value = {"code": code, "name": f"Школа {code}", "municipality": "Энск"}
+                await uow.submissions.save_answer(draft.id, "school", value)
+                await uow.submissions.submit(draft.id)
+                await uow.submissions.place(draft.id, school, where)
+    title = "<b>Мониторинг профессиональных затруднений педагогов ШНОР и ШНСУ</b> — " + YEAR
+    admin = person(dispatcher, bot, ADMIN)
+    await admin.send("/progress")
+    [text] = admin.texts()
+    assert f"{title}\nСейчас 2 из 4 ОО (50%), нужно 100%. Осталось: 2 ОО." in text
+    coordinator = person(dispatcher, bot, MUNICIPAL)
+    await coordinator.send("/progress")
+    [text] = coordinator.texts()
+    assert f"{title}\nСейчас 1 из 2 ОО (50%), нужно 100%. Осталось: 1 ОО." in text
 
 
 async def test_a_municipal_coordinator_sees_their_municipality(

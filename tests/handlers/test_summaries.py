@@ -133,6 +133,28 @@ async def test_the_targets_are_counted_for_their_own_periods(
     assert has(book, "Показатели", "Период", "за всё время")
 
 
+async def test_shares_of_schools_and_distinct_schools_in_the_targets_sheet(
+    sqlite_db: Database, places: tuple[tuple[int, int], tuple[int, int]]
+) -> None:
+    now = datetime.now(MOSCOW)
+    async with sqlite_db.transaction() as uow:  # the teachers of the fixture answered in March
+        version = await store(uow, load_form(LIBRARY / "teacher_difficulties.yaml"))
+        await send(uow, version, 3, {"literacy": 3}, places[1], at=now)
+    book, _ = await summary(sqlite_db)
+    today = now.date()
+    year = target_period_text(period_of("school_year", today), t)
+    calendar = target_period_text(period_of("calendar_year", today), t)
+    half = target_period_text(period_of("half_year", today), t)
+    # The one ШНОР of the directory (СОШ № 2) has a teacher's answer this school year.
+    monitoring = "Мониторинг профессиональных затруднений педагогов ШНОР и ШНСУ"
+    assert has(book, "Показатели", f"{monitoring} (нужно 100% из 1 ОО)", year, 1, 1, 1)
+    # It took part in a seminar (school_1); the meeting's school is not ШНОР.
+    seminars = "ШНОР — участники конференций, семинаров, круглых столов"
+    assert has(book, "Показатели", seminars, calendar, 10, 1)
+    municipalities = "Муниципалитеты в мониторинге затруднений педагогов"
+    assert has(book, "Показатели", municipalities, half, 27, 1)
+
+
 async def test_difficulties_by_municipality_and_the_support_wanted(
     sqlite_db: Database, places: object
 ) -> None:

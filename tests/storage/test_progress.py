@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from bot.settings import TARGETS
-from forms.targets import Figure, Targets, load_targets, period_of
+from forms.targets import Result, Targets, load_targets, period_of
 from forms.vocabulary import CaseStatus, Role
 from storage.database import Database
 from storage.models import Case
@@ -95,12 +95,25 @@ async def world(database: Database) -> World:
     return await World(database).build()
 
 
+FIRST_SIX = (
+    "consultations",
+    "mentoring_pairs",
+    "partner_pairs",
+    "participants",
+    "school_team_events",
+    "working_group_meetings",
+)
+"""The targets of the shipped file's first version; the figures below are theirs."""
+
+
 async def figures(
     database: Database, targets: Targets, municipalities: frozenset[int] | None = None
-) -> dict[str, Figure]:
+) -> dict[str, Result]:
     found = {}
     async with database.read() as uow:
         for target in targets.targets:
+            if target.id not in FIRST_SIX:
+                continue
             period = period_of(target.period, TODAY)
             measure = targets.measure(target)
             found[target.id] = await uow.progress.figure(measure, period, MOSCOW, municipalities)

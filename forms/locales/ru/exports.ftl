@@ -174,6 +174,7 @@ summary-period = Период
 summary-exported-at = Время выгрузки
 summary-exported-by = Кто выгрузил
 summary-targets-title = Показатели дорожной карты
+summary-target-share = { $title } (нужно { $percent }% из { $schools } ОО)
 summary-target-column-title = Показатель
 summary-target-column-period = Период
 summary-target-column-target = Цель

@@ -10,8 +10,21 @@ progress-target =
 progress-target-done =
     <b>{ $title }</b> — { $period }
     Сейчас { $current } из { $target } ({ $percent }%). Показатель выполнен ✅
+progress-share =
+    <b>{ $title }</b> — { $period }
+    Сейчас { $current } из { $schools } ОО ({ $percent }%), нужно { $target }%. Осталось: { $left } ОО.
+progress-share-done =
+    <b>{ $title }</b> — { $period }
+    Сейчас { $current } из { $schools } ОО ({ $percent }%), нужно { $target }%. Показатель выполнен ✅
+progress-share-no-schools =
+    <b>{ $title }</b> — { $period }
+    В справочнике школ нет ни одной школы, к которой относится показатель, поэтому он не посчитан. Загрузите справочник с отметками ШНОР, ШНСУ и школ-партнёров.
 progress-period-school-year = { $start }/{ $end } учебный год
 progress-period-calendar-year = { $year } год
+progress-period-half-year = { $half ->
+    [1] I
+   *[2] II
+} полугодие { $year }
 progress-period-quarter = { $quarter ->
     [1] I
     [2] II
@@ -45,6 +58,10 @@ targets-error-no-question = В анкете «{ $form }» нет вопроса 
 targets-error-not-date = Вопрос «{ $question }» анкеты «{ $form }» — не дата. Нужен вопрос типа date.
 targets-error-not-number = Вопрос «{ $question }» анкеты «{ $form }» — не число. Нужен вопрос типа integer или decimal.
 targets-error-not-choice = Вопрос «{ $question }» анкеты «{ $form }» — не выбор из вариантов. Нужен вопрос типа single_choice или multiple_choice.
+targets-error-not-school = Вопрос «{ $question }» анкеты «{ $form }» — не выбор школы. Нужен вопрос типа school.
+targets-error-form-without-school = В анкете «{ $form }» нет вопроса о школе (типа school), поэтому школы по ней не посчитать. Укажите анкету с таким вопросом.
+targets-error-sum-one-school = Сумму по каждой школе (поле sum) можно считать, только если анкета называет одну школу: в поле schools оставьте один вопрос.
+targets-error-percent = Этот показатель — доля школ в процентах, поэтому значение target должно быть не больше 100.
 targets-error-no-option = У вопроса «{ $question }» анкеты «{ $form }» нет варианта «{ $value }».
 
 ## The command line: school-bot targets check.
