@@ -46,7 +46,7 @@ SCHOOL_YEAR_START_MONTH = 9
 """The school year starts on 1 September and ends on 31 August."""
 
 PeriodKind = Literal["school_year", "calendar_year", "half_year", "quarter", "month"]
-CaseKind = Literal["consultation", "mentoring"]
+CaseKind = Literal["consultation", "mentoring", "request"]
 """The workflows that keep a case (``WorkflowKind``): an event report has none."""
 
 SchoolFlag = Literal["all", "low_results", "difficult_conditions", "partner"]
@@ -198,10 +198,26 @@ SchoolQuestions = Annotated[
 
 class ClosedCases(Model):
     """Cases of a kind that reached a closing status (consultations held), counted in the
-    period in which they were closed."""
+    period in which they were closed. ``where`` keeps only those whose response (of
+    ``form``) meets the condition (a school's requests for an expert review, done)."""
 
     case: CaseKind
     status: CaseStatus
+    form: FormId | None = None
+    where: Condition | None = None
+
+    @model_validator(mode="after")
+    def _where_needs_form(self) -> ClosedCases:
+        if self.where is not None and self.form is None:
+            raise StructureError([(("form",), "targets-error-where-needs-form", {})])
+        return self
+
+    def questions(self) -> frozenset[str]:
+        return _condition_questions(self.where)
+
+    def tally(self, responses: Iterable[Mapping[str, Any]]) -> int:
+        """How many of the cases' responses (answers by question id) count."""
+        return sum(1 for answers in responses if _holds(self.where, answers))
 
 
 class ActiveCases(Model):
@@ -605,8 +621,11 @@ def _measure_problems(measure: Responses | ActiveCases, forms: Mapping[str, Form
 
 
 def _school_problems(measure: SchoolResponses, form: Form) -> Found:
-    """The school questions named are school questions; naming none, the form has one."""
+    """The school questions named are school questions; naming none, the form has one (or
+    the school answers it: ``respondent: school``)."""
     if not measure.schools:
+        if form.respondent == "school":
+            return []
         if any(isinstance(q, SchoolQuestion) for q in form.all_questions()):
             return []
         return [(("form",), "targets-error-form-without-school", {"form": form.id})]

@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.targets import (
@@ -73,10 +73,10 @@ class ProgressRepository:
         end: datetime,
         municipalities: Collection[int] | None = None,
     ) -> int:
-        """Cases of the kind in the status, closed from ``start`` up to ``end``."""
+        """Cases of the kind in the status, closed from ``start`` up to ``end`` (whose
+        responses meet ``where``)."""
         query = (
-            select(func.count())
-            .select_from(Case)
+            select(Case.submission_id)
             .join(Submission, Submission.id == Case.submission_id)
             .where(
                 Case.kind == measure.case,
@@ -86,7 +86,14 @@ class ProgressRepository:
                 _within(municipalities),
             )
         )
-        return int((await self._connection.execute(query)).scalar_one())
+        if measure.form is not None:
+            query = query.join(FormVersion, FormVersion.id == Submission.form_version_id).where(
+                FormVersion.form_id == measure.form
+            )
+        ids = [row.submission_id for row in await self._connection.execute(query)]
+        if measure.where is None:
+            return len(ids)
+        return measure.tally((await self._answers(ids, measure.questions())).values())
 
     async def active_cases(
         self, measure: ActiveCases, municipalities: Collection[int] | None = None

@@ -116,6 +116,9 @@ def test_the_shipped_file_holds_the_roadmap_targets_and_fits_the_built_in_forms(
         "methodical_landings": (1, "half_year"),
         "difficulties_schools_share": (100, "school_year"),
         "difficulties_municipalities": (27, "half_year"),
+        "programme_reported": (100, "school_year"),
+        "expertise": (10, "school_year"),
+        "school_consultations": (20, "school_year"),
     }
     pairs = targets.measures["partner_school_pairs"]
     assert isinstance(pairs, ActiveCases)

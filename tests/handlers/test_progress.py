@@ -126,7 +126,7 @@ async def test_a_regional_view_shows_every_target_in_one_message(
         line("Заседания рабочей группы", QUARTER, (1, 1, 100, 0)),
         line("Заседания рабочей группы не реже 1 раза в полугодие", HALF, (1, 1, 100, 0)),
     ]
-    assert len(parts) == 2 + 18
+    assert len(parts) == 2 + 21
     # No school of the directory is marked ШНОР: a share of them is not counted.
     no_schools = (
         "<b>Охват ШНОР работой методических объединений</b> — 2026 год\n"

@@ -339,6 +339,17 @@ async def test_a_school_request_is_accepted_then_done_and_the_heads_are_told(
     assert done is not None
     assert (done.status, done.assignee_id) == (CaseStatus.done, ENSK)
 
+    # The roadmap's target counts the expert review done, in Энск and not in Заречный.
+    await ensk.send("/progress")
+    progress = "\n".join(ensk.texts()[-3:])
+    assert "<b>Экспертизы образовательных продуктов по заявкам школ</b>" in progress
+    line = progress.split("<b>Экспертизы образовательных продуктов по заявкам школ</b>")[1]
+    assert "Сейчас 1 из 10" in line.split("<b>")[0]
+    await zarechny.send("/progress")
+    progress = "\n".join(zarechny.texts()[-3:])
+    line = progress.split("<b>Экспертизы образовательных продуктов по заявкам школ</b>")[1]
+    assert "Сейчас 0 из 10" in line.split("<b>")[0]
+
     # The coordinator of another municipality can neither see nor press it.
     await zarechny.send("/support")
     assert zarechny.last().text == t("request-none-open")

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from bot.settings import TARGETS
 from forms.i18n import translator
 from forms.loading import load_form
+from forms.schema import Form
 from forms.targets import period_of
 from forms.targets import period_text as target_period_text
 from forms.vocabulary import CaseStatus, Role
@@ -97,8 +98,13 @@ async def places(sqlite_db: Database) -> tuple[tuple[int, int], tuple[int, int]]
     return north, south
 
 
+def library_forms() -> dict[str, Form]:
+    """The built-in forms, as the bot hands them to the summary (``form_files``)."""
+    return {path.stem: load_form(path) for path in sorted(LIBRARY.glob("*.yaml"))}
+
+
 def summarizer(database: Database, targets: Path = TARGETS) -> Summarizer:
-    return Summarizer(database, t, MOSCOW, targets)
+    return Summarizer(database, t, MOSCOW, targets, form_files=library_forms)
 
 
 async def summary(database: Database, scope: Scope = ADMIN) -> tuple[Workbook, int]:
