@@ -142,7 +142,7 @@ def _repeat(repeat: Repeat, answers: Answers, seen: dict[str, Any]) -> list[Show
         return []
     total = entry_count(repeat, seen)
     shown: list[Shown] = []
-    for number in range(1, (total or repeat.max_count) + 1):
+    for number in range(1, (repeat.max_count if total is None else total) + 1):
         entry = Entry(repeat, number, total)
         shown += _entry(entry, answers, seen)
         if total is not None or number == repeat.max_count:
@@ -187,7 +187,7 @@ def _instance(question: Question, entry: Entry) -> Question:
         inner = {q.id for q in entry.repeat.questions}
         if rule.question in inner:
             target = entry_id(rule.question, entry.number)
-            changes["choice_filter"] = ChoiceFilter(column=rule.column, question=target)
+            changes["choice_filter"] = ChoiceFilter.model_construct(column=rule.column, question=target)
     return question.model_copy(update=changes)
 
 
