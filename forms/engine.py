@@ -187,7 +187,9 @@ def _instance(question: Question, entry: Entry) -> Question:
         inner = {q.id for q in entry.repeat.questions}
         if rule.question in inner:
             target = entry_id(rule.question, entry.number)
-            changes["choice_filter"] = ChoiceFilter.model_construct(column=rule.column, question=target)
+            changes["choice_filter"] = ChoiceFilter.model_construct(
+                column=rule.column, question=target
+            )
     return question.model_copy(update=changes)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from forms.engine import (
     Cursor,
@@ -80,9 +81,21 @@ def test_open_repeat_grows_with_add_more_answers() -> None:
     assert ids(form, first) == ["name", "subject[1]", "exam[1]", "subjects[1]", "comment"]
     assert at(form, first) == "subjects[1]"
     second = {**first, "subjects[1]": True}
-    assert ids(form, second)[3:] == ["subjects[1]", "subject[2]", "exam[2]", "subjects[2]", "comment"]
+    assert ids(form, second)[3:] == [
+        "subjects[1]",
+        "subject[2]",
+        "exam[2]",
+        "subjects[2]",
+        "comment",
+    ]
     assert at(form, second) == "subject[2]"
-    done = {**second, "subject[2]": "physics", "exam[2]": True, "score[2]": 80, "subjects[2]": False}
+    done = {
+        **second,
+        "subject[2]": "physics",
+        "exam[2]": True,
+        "score[2]": 80,
+        "subjects[2]": False,
+    }
     assert at(form, done) == "comment"
 
 
@@ -122,12 +135,16 @@ def test_numbers_count_entries_but_not_add_more() -> None:
     answers = {"name": "Анна", "subject[1]": "math", "exam[1]": False}
     shown = screen(form, answers, Cursor())
     assert isinstance(shown, QuestionScreen)
-    assert shown.more and shown.number is None
-    assert shown.entry is not None and shown.entry.number == 1 and shown.entry.total is None
+    assert shown.more
+    assert shown.number is None
+    assert shown.entry is not None
+    assert shown.entry.number == 1
+    assert shown.entry.total is None
     shown = screen(form, {"name": "Анна"}, Cursor())
     assert isinstance(shown, QuestionScreen)
     assert (shown.number, shown.total) == (2, 4)
-    assert shown.entry is not None and shown.entry.number == 1
+    assert shown.entry is not None
+    assert shown.entry.number == 1
 
 
 def complete_answers() -> dict[str, Any]:
@@ -250,7 +267,9 @@ def test_a_choice_filter_inside_an_entry_follows_that_entry() -> None:
 def test_answer_question_resolves_entry_ids() -> None:
     form = open_form()
     found = form.answer_question("score[3]")
-    assert found is not None and found.id == "score[3]" and found.type == "integer"
+    assert found is not None
+    assert found.id == "score[3]"
+    assert found.type == "integer"
     assert form.answer_question("subjects[1]") is None
     assert [q.id for q in form.all_questions()] == ["name", "comment"]
 
@@ -266,11 +285,8 @@ def test_canonical_and_fingerprint_cover_repeats() -> None:
 
 def problems(*items: dict[str, Any]) -> list[tuple[str, str]]:
     data = {"id": "t", "title": "Т", "questions": list(items)}
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValidationError) as caught:
         Form.model_validate(data)
-    from pydantic import ValidationError
-
-    assert isinstance(caught.value, ValidationError)
     return [
         (".".join(str(part) for part in loc), mid)
         for loc, mid, _p in translate_errors(caught.value, data)
