@@ -168,12 +168,17 @@ form-error-xls-unknown-column = Столбец «{ $column }» не поддер
 form-error-xls-column-not-here = В строке такого типа этот столбец не используется. Очистите ячейку.
 form-error-xls-extra-settings-row = На листе settings заполняется только вторая строка.
 form-error-xls-no-type = Не указан тип вопроса (столбец type).
-form-error-xls-type = Тип «{ $value }» не поддерживается. Можно: text, integer, decimal, select_one список, select_multiple список (с «or_other» добавится вариант «Другое»), date, note, file, image, yes_no, rating, phone, email, school, begin group, end group.
+form-error-xls-type = Тип «{ $value }» не поддерживается. Можно: text, integer, decimal, select_one список, select_multiple список (с «or_other» добавится вариант «Другое»), date, note, file, image, yes_no, rating, phone, email, school, begin group, end group, begin repeat, end repeat.
 form-error-xls-no-list = На листе choices нет списка «{ $list }».
 form-error-xls-no-list-name = Не указан список (столбец list_name).
 form-error-xls-nested-group = Группа внутри группы не поддерживается. Закройте предыдущую группу строкой end group.
 form-error-xls-end-without-begin = Строка end group без начала группы (begin group).
-form-error-xls-group-not-closed = Группа не закрыта. Добавьте после её вопросов строку end group.
+form-error-xls-group-not-closed = Группа не закрыта. Добавьте после её вопросов строку end group (для повторяющейся группы — end repeat).
+form-error-xls-repeat-in-group = Повторяющаяся группа (begin repeat) внутри группы не поддерживается. Закройте группу строкой end group до begin repeat.
+form-error-xls-group-in-repeat = Группа (begin group) внутри повторяющейся группы не поддерживается. Поставьте вопросы прямо между begin repeat и end repeat.
+form-error-xls-nested-repeat = Повторяющаяся группа внутри другой повторяющейся группы не поддерживается. Закройте предыдущую строкой end repeat.
+form-error-xls-end-repeat-without-begin = Строка end repeat без начала повторяющейся группы (begin repeat).
+form-error-xls-end-mismatch = Эта строка закрывает не ту группу: begin group закрывается строкой end group, begin repeat — строкой end repeat.
 form-error-xls-flag = Значение «{ $value }» не подходит. Напишите yes или no.
 form-error-xls-relevant = Условие «{ $expression }» слишком сложное или записано с ошибкой. Поддерживается: { "${вопрос} = 'значение'" }, { "${вопрос} != 'значение'" }, { "${вопрос} != ''" } (есть ответ), { "selected(${вопрос}, 'значение')" }, not(…), and, or и скобки.
 form-error-xls-constraint = Ограничение «{ $expression }» не поддерживается для этого вопроса. Поддерживается: «. >= 1 and . <= 10» для чисел и оценок, «string-length(.) <= 500» для текста, «count-selected(.) <= 3» для выбора нескольких вариантов, «. >= today()» и «. <= date('2025-06-30')» для дат.
