@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -112,6 +112,17 @@ def split_entry_id(answer_id: str) -> tuple[str, int] | None:
     """``name[2]`` → ``("name", 2)``; None for an id outside a repeat."""
     match = _ENTRY_ID.match(answer_id)
     return (match.group(1), int(match.group(2))) if match else None
+
+
+def entry_numbers(ids: Collection[str], answers: Iterable[str]) -> list[int]:
+    """The entries that hold an answer, in order: ``ids`` are a repeat's own id and its
+    questions', ``answers`` the stored answer ids."""
+    numbers = set()
+    for answer_id in answers:
+        found = split_entry_id(answer_id)
+        if found is not None and found[0] in ids:
+            numbers.add(found[1])
+    return sorted(numbers)
 
 
 Item = Annotated[Question | Section | Repeat, Field(discriminator="type")]
