@@ -200,6 +200,18 @@ class Form(Model):
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.all_questions() if q.id == question_id), None)
 
+    def answered_questions(self, answer_ids: Collection[str]) -> list[Question]:
+        """The questions of these stored answers in the form's order, a repeat's entry by
+        entry under their entry ids («Добавить ещё» answers left out)."""
+        found: list[Question] = []
+        for item in self.questions:
+            if isinstance(item, Repeat):
+                found += _answered_entries(item, answer_ids)
+            else:
+                inner = item.questions if isinstance(item, Section) else (item,)
+                found += [question for question in inner if question.id in answer_ids]
+        return found
+
     def answer_question(self, answer_id: str) -> Question | None:
         """The question a stored answer belongs to; a repeat's, renamed to the entry's id.
         None for a «Добавить ещё» answer and for unknown ids."""
@@ -222,6 +234,17 @@ class Form(Model):
             self.canonical(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _answered_entries(repeat: Repeat, answer_ids: Collection[str]) -> list[Question]:
+    ids = {repeat.id, *(question.id for question in repeat.questions)}
+    found = []
+    for number in entry_numbers(ids, answer_ids):
+        for question in repeat.questions:
+            answer_id = entry_id(question.id, number)
+            if answer_id in answer_ids:
+                found.append(question.model_copy(update={"id": answer_id}))
+    return found
 
 
 # --- checks that look at the whole form ---------------------------------------------------

@@ -335,3 +335,10 @@ def test_repeat_id_is_unique_with_question_ids() -> None:
     assert problems(question("text", "members"), repeat()) == [
         ("questions.1.id", "form-error-duplicate-id")
     ]
+
+
+def test_answered_questions_keep_the_form_order_entry_by_entry() -> None:
+    form = open_form()
+    stored = ["comment", "exam[2]", "subject[2]", "subjects[1]", "exam[1]", "subject[1]", "name"]
+    found = [q.id for q in form.answered_questions(stored)]
+    assert found == ["name", "subject[1]", "exam[1]", "subject[2]", "exam[2]", "comment"]
