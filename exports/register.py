@@ -1,8 +1,10 @@
 """The register of one form: one row per submission, streamed into a write-only workbook.
 
 Rows are taken from the iterator one at a time and written at once, so memory does not grow
-with their number. Three sheets: the register itself (an Excel table with a frozen header),
-«Справочник» (what each column is) and «О выгрузке» (form, filters, versions, who and when).
+with their number. The sheets: the register itself (an Excel table with a frozen header), one
+per repeat of the form (a row per entry, written as its response's row passes, see
+``exports.repeats``), «Справочник» (what each column is) and «О выгрузке» (form, filters,
+versions, who and when).
 """
 
 from __future__ import annotations

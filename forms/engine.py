@@ -93,6 +93,7 @@ class ReviewScreen:
 
     items: tuple[ReviewItem, ...]
     additions: tuple[Shown, ...] = ()
+    removable: tuple[Entry, ...] = ()  # entries of open repeats that have more than one
 
 
 Screen = QuestionScreen | ReviewScreen
@@ -260,7 +261,17 @@ def _review(form: Form, answers: Answers) -> ReviewScreen:
     additions = [
         shown for shown in visible if shown.more and answers.get(shown.question.id) is False
     ]
-    return ReviewScreen(tuple(items), tuple(additions))
+    return ReviewScreen(tuple(items), tuple(additions), tuple(_removable(visible)))
+
+
+def _removable(visible: list[Shown]) -> list[Entry]:
+    """The entries of open repeats with more than one entry, in order."""
+    entries: dict[tuple[str, int], Entry] = {}
+    for shown in visible:
+        if shown.entry is not None and shown.entry.repeat.count is None:
+            entries.setdefault((shown.entry.repeat.id, shown.entry.number), shown.entry)
+    found = list(entries.values())
+    return [e for e in found if sum(o.repeat.id == e.repeat.id for o in found) > 1]
 
 
 def _question_screen(form: Form, answers: Answers, question: Question) -> QuestionScreen:
@@ -334,3 +345,37 @@ def edit(form: Form, answers: Answers, question_id: str) -> Cursor | None:
         if question.id == question_id and question.answerable:
             return Cursor(focus=question_id, from_review=True)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """The answers to write and to delete so that an entry is gone and the later ones move
+    up: entry N+1's answers become entry N's, the last entry's ids are deleted."""
+
+    saved: dict[str, Any]
+    deleted: frozenset[str]
+
+
+def remove_entry(form: Form, answers: Answers, answer_id: str) -> Removal | None:
+    """Remove the entry that ``answer_id`` (the repeat's own entry id, ``members[2]``) names;
+    None unless it is an entry of an open repeat on the review with more than one entry."""
+    review = screen(form, answers, Cursor())
+    if not isinstance(review, ReviewScreen):
+        return None
+    entry = next(
+        (e for e in review.removable if entry_id(e.repeat.id, e.number) == answer_id), None
+    )
+    if entry is None:
+        return None
+    last = max(e.number for e in review.removable if e.repeat.id == entry.repeat.id)
+    ids = [entry.repeat.id, *(question.id for question in entry.repeat.questions)]
+    saved: dict[str, Any] = {}
+    deleted = {entry_id(base, last) for base in ids}
+    for number in range(entry.number, last):
+        for base in ids:
+            following = entry_id(base, number + 1)
+            if following in answers:
+                saved[entry_id(base, number)] = answers[following]
+            else:
+                deleted.add(entry_id(base, number))
+    return Removal(saved, frozenset(deleted - set(saved)))

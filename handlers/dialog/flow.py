@@ -461,6 +461,8 @@ class Dialog:
     ) -> Outcome:
         if button.a is Act.submit:
             return await self._submit(uow, ctx)
+        if button.a is Act.remove:
+            return await self._remove(uow, ctx, button.q)
         question_id = question_at(ctx.form, button.q) if button.a is Act.edit else None
         if question_id is not None:
             cursor = engine.edit(ctx.form, ctx.answers, question_id)
@@ -468,6 +470,22 @@ class Dialog:
                 ctx.data = ctx.data.moved(cursor)
                 return Outcome(replies=tuple(await self._render(uow, ctx)), data=ctx.data)
         return Outcome(alert=self.t("dialog-stale"))
+
+    async def _remove(self, uow: UnitOfWork, ctx: Context, number: int) -> Outcome:
+        """An entry of a repeat removed from the review: the later ones move up."""
+        answer_id = question_at(ctx.form, number)
+        removal = engine.remove_entry(ctx.form, ctx.answers, answer_id) if answer_id else None
+        if removal is None:
+            return Outcome(alert=self.t("dialog-stale"))
+        for question_id, value in removal.saved.items():
+            exists = question_id in ctx.answers
+            await uow.submissions.save_answer(ctx.submission.id, question_id, value, exists=exists)
+        await uow.submissions.delete_answers(ctx.submission.id, sorted(removal.deleted))
+        ctx.answers.update(removal.saved)
+        for question_id in removal.deleted:
+            ctx.answers.pop(question_id, None)
+        ctx.data = ctx.data.moved(engine.Cursor())
+        return Outcome(replies=tuple(await self._render(uow, ctx)), data=ctx.data)
 
     async def _submit(self, uow: UnitOfWork, ctx: Context) -> Outcome:
         closed = await self._wave_closed(uow, ctx.submission)

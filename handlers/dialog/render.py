@@ -6,7 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from forms.display import format_answer
-from forms.engine import Entry, QuestionScreen, ReviewScreen, Screen, is_answered
+from forms.engine import (
+    Entry,
+    QuestionScreen,
+    ReviewScreen,
+    Screen,
+    is_answered,
+    more_question,
+)
 from forms.i18n import Translator
 from forms.questions import (
     OTHER,
@@ -287,6 +294,8 @@ def render_review(view: View, screen: ReviewScreen) -> list[Reply]:
         assert shown.entry is not None
         label = t("dialog-button-add-entry-to", title=shown.entry.repeat.title)
         rows.append([view.button(label, Act.edit, shown.question)])
+    removals = [_removal(view, entry) for entry in screen.removable]
+    rows += [removals[i : i + 3] for i in range(0, len(removals), 3)]
     rows.append(
         [
             view.button(t("dialog-button-submit"), Act.submit),
@@ -296,6 +305,12 @@ def render_review(view: View, screen: ReviewScreen) -> list[Reply]:
     texts = split_text(body)
     markup = Keyboard.of(*rows)
     return [Reply(text) for text in texts[:-1]] + [Reply(texts[-1], markup)]
+
+
+def _removal(view: View, entry: Entry) -> Button:
+    """«🗑 Участник 2»: the entry is removed, the later ones move up."""
+    label = view.t("dialog-button-remove-entry", title=entry.repeat.title, number=entry.number)
+    return view.button(label, Act.remove, more_question(entry.repeat, entry.number))
 
 
 def shorten(text: str, t: Translator, limit: int = REVIEW_ANSWER_LIMIT) -> str:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from forms.engine import (
     Cursor,
     QuestionScreen,
+    Removal,
     ReviewScreen,
     after_answer,
     back,
@@ -18,6 +19,7 @@ from forms.engine import (
     edit,
     effective_answers,
     is_complete,
+    remove_entry,
     screen,
     visible_questions,
 )
@@ -342,3 +344,20 @@ def test_answered_questions_keep_the_form_order_entry_by_entry() -> None:
     stored = ["comment", "exam[2]", "subject[2]", "subjects[1]", "exam[1]", "subject[1]", "name"]
     found = [q.id for q in form.answered_questions(stored)]
     assert found == ["name", "subject[1]", "exam[1]", "subject[2]", "exam[2]", "comment"]
+
+
+def test_removing_an_entry_moves_the_later_ones_up() -> None:
+    form = open_form()
+    answers = complete_answers()
+    review = screen(form, answers, Cursor())
+    assert isinstance(review, ReviewScreen)
+    assert [entry.number for entry in review.removable] == [1, 2]
+    removal = remove_entry(form, answers, "subjects[1]")
+    assert removal == Removal(
+        saved={"subject[1]": "physics", "exam[1]": False, "subjects[1]": False},
+        deleted=frozenset({"score[1]", "subject[2]", "exam[2]", "score[2]", "subjects[2]"}),
+    )
+    left = {k: v for k, v in answers.items() if k not in removal.deleted} | removal.saved
+    assert is_complete(form, left)
+    assert remove_entry(form, left, "subjects[1]") is None  # the only entry stays
+    assert remove_entry(counted_form(), {"schools": 2}, "visits[1]") is None

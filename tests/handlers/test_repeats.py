@@ -1,5 +1,6 @@
 """A form with an open repeat through a real Dispatcher: «Добавить ещё», «Готово», «Назад»
-inside an entry, an edit from the review, an entry added from the review, a stale button."""
+inside an entry, an edit from the review, an entry added and one removed from the review, a
+stale button."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ async def test_a_team_of_members_added_one_by_one(chat: Conversation, sqlite_db:
     assert chat.last().buttons[:2] == [ADD, DONE]
     first_more = chat.last()
     await chat.press(ADD)
-    assert entry(2) in chat.last().text
+    assert "<i>Участник</i>: запись 2" in chat.last().text
+    assert t("dialog-your-answer", answer=ADD) in chat.screen()[-2].text
 
     # «Назад» inside the second entry, then its answer changed.
     await chat.send("Мария")
@@ -91,7 +93,16 @@ async def test_a_team_of_members_added_one_by_one(chat: Conversation, sqlite_db:
     await chat.send("Олег")
     await chat.send("13")
     await chat.press(DONE)
-    assert t("dialog-review-entry", title="Участник", number=3) in chat.last().text
+    review = chat.last().text
+    assert t("dialog-review-entry", title="Участник", number=3) in review
+    assert "<b>16</b>" in review  # the edited age
+
+    # The second member removed: the third moves up.
+    await chat.press(t("dialog-button-remove-entry", title="Участник", number=2))
+    review = chat.last().text
+    assert "Мария" not in review
+    assert t("dialog-review-entry", title="Участник", number=3) not in review
+    assert t("dialog-button-remove-entry", title="Участник", number=3) not in chat.last().buttons
     await chat.press(t("dialog-button-submit"))
 
     [(number, status)] = await submissions(sqlite_db)
@@ -101,11 +112,8 @@ async def test_a_team_of_members_added_one_by_one(chat: Conversation, sqlite_db:
         "member[1]": "Иван",
         "age[1]": 15,
         "members[1]": True,
-        "member[2]": "Мария Петрова",
-        "age[2]": 16,
-        "members[2]": True,
-        "member[3]": "Олег",
-        "age[3]": 13,
-        "members[3]": False,
+        "member[2]": "Олег",
+        "age[2]": 13,
+        "members[2]": False,
         "ready": True,
     }

@@ -108,6 +108,7 @@ dialog-repeat-more = Записей в группе «{ $title }»: { $count }. 
 dialog-button-add-entry = ➕ Добавить ещё
 dialog-review-entry = <i>{ $title }, запись { $number }:</i>
 dialog-button-add-entry-to = ➕ { $title }: добавить запись
+dialog-button-remove-entry = 🗑 { $title } { $number }
 dialog-current-answer = Сейчас: <b>{ $answer }</b>
 dialog-rating-scale = { $min } — { $min_label }, { $max } — { $max_label }.
 dialog-button-keep = Оставить как есть
