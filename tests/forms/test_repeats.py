@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from forms.engine import (
@@ -24,8 +26,11 @@ from forms.engine import (
     visible_questions,
 )
 from forms.errors import translate_errors
+from forms.inputs import Accepted, ChoiceInput, TextInput
+from forms.questions import Question
 from forms.schema import Form, entry_id, split_entry_id
-from tests.forms.helpers import choice, make_form, question
+from forms.validation import validate
+from tests.forms.helpers import TODAY, choice, make_form, question
 
 
 def open_form(**repeat: Any) -> Form:
@@ -361,3 +366,99 @@ def test_removing_an_entry_moves_the_later_ones_up() -> None:
     assert is_complete(form, left)
     assert remove_entry(form, left, "subjects[1]") is None  # the only entry stays
     assert remove_entry(counted_form(), {"schools": 2}, "visits[1]") is None
+
+
+# --- any walk through a form with repeats stays sane ------------------------------------------
+
+PROPERTY_FORM = make_form(
+    question("integer", "rounds", min=0, max=3),
+    {
+        "type": "repeat",
+        "id": "scores",
+        "title": "Тур",
+        "count": "rounds",
+        "questions": [question("integer", "points", min=0, max=10)],
+    },
+    {
+        "type": "repeat",
+        "id": "members",
+        "title": "Участник",
+        "max_count": 4,
+        "questions": [
+            question("yes_no", "captain"),
+            question(
+                "text", "phone", required=False, show_if={"question": "captain", "equals": True}
+            ),
+        ],
+    },
+)
+CANDIDATES = {
+    "rounds": ["2", "0", "3", "пять"],
+    "points": ["7", "11"],
+    "members": ["yes", "no"],
+    "captain": ["yes", "no"],
+    "phone": ["Иван", "  "],
+}
+walks = st.lists(
+    st.tuples(st.sampled_from(["answer", "back", "edit", "remove"]), st.integers(0, 50)),
+    max_size=40,
+)
+
+
+def _answer(question: Question, seed: int) -> Any:
+    base = split_entry_id(question.id)
+    texts = CANDIDATES[base[0] if base else question.id]
+    text = texts[seed % len(texts)]
+    raw = ChoiceInput(text) if text in ("yes", "no") else TextInput(text)
+    outcome = validate(question, raw, today=TODAY)
+    return outcome.value if isinstance(outcome, Accepted) else None
+
+
+def _step(answers: dict[str, Any], cursor: Cursor, kind: str, seed: int) -> Cursor:
+    form = PROPERTY_FORM
+    visible = visible_questions(form, answers)
+    if kind == "back":
+        return back(form, answers, cursor)
+    if kind == "edit":
+        return edit(form, answers, visible[seed % len(visible)].id) or cursor
+    if kind == "remove":
+        return _remove(answers, seed) or cursor
+    shown = screen(form, answers, cursor)
+    if not isinstance(shown, QuestionScreen):
+        return cursor
+    value = _answer(shown.question, seed)
+    if value is None and shown.question.required:
+        return cursor
+    answers[shown.question.id] = value
+    return after_answer(form, answers, cursor, shown.question.id)
+
+
+def _remove(answers: dict[str, Any], seed: int) -> Cursor | None:
+    removal = remove_entry(PROPERTY_FORM, answers, f"members[{seed % 5}]")
+    if removal is None:
+        return None
+    for gone in removal.deleted:
+        answers.pop(gone, None)
+    answers.update(removal.saved)
+    return Cursor()
+
+
+@settings(max_examples=150, deadline=None)
+@given(walks)
+def test_any_walk_through_repeats_shows_only_visible_questions(walk: list[tuple[str, int]]) -> None:
+    answers: dict[str, Any] = {}
+    cursor = Cursor()
+    for kind, seed in walk:
+        cursor = _step(answers, cursor, kind, seed)
+        visible = visible_questions(PROPERTY_FORM, answers)
+        shown = screen(PROPERTY_FORM, answers, cursor)
+        if isinstance(shown, ReviewScreen):
+            assert is_complete(PROPERTY_FORM, answers)
+            assert all(item.question.id in {q.id for q in visible} for item in shown.items)
+        else:
+            assert shown.question.id in {q.id for q in visible}
+            if shown.number is not None:
+                assert 1 <= shown.number <= shown.total
+        assert set(effective_answers(PROPERTY_FORM, answers)) <= {q.id for q in visible}
+        members = [q.id for q in visible if q.id.startswith("captain[")]
+        assert 1 <= len(members) <= 4
