@@ -269,11 +269,8 @@ def item_problems(items: Numbered, unchecked: frozenset[str] = frozenset()) -> F
 
 
 def _item_locs(items: Numbered) -> Iterator[tuple[Loc, Question | Section | Repeat]]:
-    for index, item in items:
-        yield ("questions", index), item
-        if isinstance(item, Section | Repeat):
-            for inner, question in enumerate(item.questions):
-                yield ("questions", index, "questions", inner), question
+    for loc, item, _repeat in _scoped_locs(items):
+        yield loc, item
 
 
 def _duplicate_ids(items: Numbered) -> Found:
