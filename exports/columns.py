@@ -46,7 +46,7 @@ from forms.questions import (
     TextQuestion,
     YesNoQuestion,
 )
-from forms.schema import Form, Section
+from forms.schema import Form, Repeat, Section, entry_numbers
 from forms.values import format_number
 
 HEADER_LIMIT = 120
@@ -88,12 +88,25 @@ class AskedQuestion:
     versions: list[int] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class AskedRepeat:
+    """A repeat of any version, with the questions any version asked in it."""
+
+    repeat: Repeat
+    questions: list[AskedQuestion] = field(default_factory=list)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(asked.question.id for asked in self.questions) | {self.repeat.id}
+
+
 def register_columns(request: RegisterRequest, t: Translator) -> list[Column]:
     columns = [
         *_fixed_columns(t),
         *_respondent_columns(request, t),
         *_answering_school_columns(request, t),
         *_question_columns(request, t),
+        *_count_columns(request, t),
         *_extra_columns(request, t),
     ]
     headers = unique_headers([column.header for column in columns], t)
@@ -139,6 +152,23 @@ def asked_questions(forms: Sequence[tuple[int, Form]]) -> list[AskedQuestion]:
             entry = asked.setdefault(question.id, AskedQuestion(question, section))
             entry.versions.append(version)
     return list(asked.values())
+
+
+def asked_repeats(forms: Sequence[tuple[int, Form]]) -> list[AskedRepeat]:
+    """Repeats of the newest version in its order, then those only older versions had."""
+    found: dict[str, AskedRepeat] = {}
+    for version, form in forms:
+        for repeat in form.repeats():
+            asked = found.setdefault(repeat.id, AskedRepeat(repeat))
+            known = {entry.question.id: entry for entry in asked.questions}
+            for question in repeat.questions:
+                if not question.answerable:
+                    continue
+                if question.id not in known:
+                    known[question.id] = AskedQuestion(question, None)
+                    asked.questions.append(known[question.id])
+                known[question.id].versions.append(version)
+    return list(found.values())
 
 
 def shows_respondent(request: RegisterRequest) -> bool:
@@ -235,11 +265,11 @@ def _question_columns(request: RegisterRequest, t: Translator) -> list[Column]:
     for asked in asked_questions(request.forms):
         if request.anonymous and is_personal(asked.question):
             continue
-        columns += _columns_of(asked, request, t)
+        columns += columns_of(asked, request, t)
     return columns
 
 
-def _columns_of(asked: AskedQuestion, request: RegisterRequest, t: Translator) -> list[Column]:
+def columns_of(asked: AskedQuestion, request: RegisterRequest, t: Translator) -> list[Column]:
     question = asked.question
     header = _header(question, asked.section, t)
     about = _question_about(asked, t)
@@ -415,6 +445,25 @@ def _bounds(low: float | None, high: float | None, t: Translator) -> str:
     if high is not None:
         return t("register-allowed-max", max=format_number(high))
     return ""
+
+
+# --- repeats ------------------------------------------------------------------------------
+
+
+def _count_columns(request: RegisterRequest, t: Translator) -> list[Column]:
+    """On the main sheet: how many entries each repeat has in the response."""
+    return [_count_column(asked, t) for asked in asked_repeats(request.forms)]
+
+
+def _count_column(asked: AskedRepeat, t: Translator) -> Column:
+    ids, title = asked.ids, asked.repeat.title
+    about = About(text=t("register-about-entries", title=title), kind=t("register-type-integer"))
+    return Column(
+        t("register-column-entries", title=title),
+        lambda row: len(entry_numbers(ids, row.answers)),
+        about,
+        width=12,
+    )
 
 
 # --- workflow columns -----------------------------------------------------------------------

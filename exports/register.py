@@ -1,13 +1,15 @@
 """The register of one form: one row per submission, streamed into a write-only workbook.
 
 Rows are taken from the iterator one at a time and written at once, so memory does not grow
-with their number. Three sheets: the register itself (an Excel table with a frozen header),
-«Справочник» (what each column is) and «О выгрузке» (form, filters, versions, who and when).
+with their number. The sheets: the register itself (an Excel table with a frozen header), one
+per repeat of the form (a row per entry, written as its response's row passes, see
+``exports.repeats``), «Справочник» (what each column is) and «О выгрузке» (form, filters,
+versions, who and when).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -20,12 +22,14 @@ from exports.cells import HEADER, PLAIN, WRAPPED, CellFactory
 from exports.columns import Column, register_columns
 from exports.coverage import WIDTHS as COVERAGE_WIDTHS
 from exports.coverage import coverage_rows
+from exports.repeats import RepeatSheet, repeat_sheets
 from exports.rows import RegisterRequest, RegisterRow
 from forms.i18n import Translator
 
 PROGRESS_EVERY = 1000
 HEADER_HEIGHT = 48
 TABLE_NAME = "Register"
+REPEAT_TABLE = "Entries"
 TABLE_STYLE = "TableStyleMedium2"
 REFERENCE_WIDTHS = (40, 60, 28, 22, 50, 14, 14)
 ABOUT_WIDTHS = (30, 70)
@@ -45,17 +49,63 @@ def write_register(
         raise ValueError("a register needs the definition of at least one form version")
     book = Workbook(write_only=True)
     register = book.create_sheet(t("register-sheet"))
+    repeats = _repeat_sheets(book, request, t)
     reference = book.create_sheet(t("register-sheet-reference"))
     about = book.create_sheet(t("register-sheet-about"))
     columns = register_columns(request, t)
-    count = _write_rows(register, columns, rows, _cells(register, request, t), progress)
+    cells = _cells(register, request, t)
+    count = _write_rows(register, columns, _with_entries(rows, repeats), cells, progress)
     _add_table(register, columns, count)
-    _write_reference(reference, columns, request, t)
+    for number, entries in enumerate(repeats, start=1):
+        _add_table(entries.sheet, entries.of.columns, entries.count, f"{REPEAT_TABLE}{number}")
+    every = [*columns, *(column for entries in repeats for column in entries.of.columns)]
+    _write_reference(reference, every, request, t)
     _write_about(about, request, count, t)
     if request.coverage:
         _write_coverage(book.create_sheet(t("coverage-sheet")), request, t)
     book.save(str(out) if isinstance(out, Path) else out)
     return count
+
+
+class _Entries:
+    """A repeat's sheet being written: its header at once, then each response's entries."""
+
+    def __init__(self, sheet: Any, of: RepeatSheet, cells: CellFactory) -> None:
+        self.sheet, self.of, self.cells = sheet, of, cells
+        self.readers = _header(sheet, of.columns, cells)
+        self.count = 0
+
+    def write(self, row: RegisterRow) -> None:
+        for entry in self.of.rows(row):
+            self.sheet.append([self.cells(read(entry), look) for read, look in self.readers])
+            self.count += 1
+
+
+def _repeat_sheets(book: Workbook, request: RegisterRequest, t: Translator) -> list[_Entries]:
+    """A sheet per repeat, named after it, after the register and before the reference."""
+    names = ("register-sheet", "register-sheet-reference", "register-sheet-about", "coverage-sheet")
+    repeats = []
+    for of in repeat_sheets(request, t, [t(name) for name in names]):
+        sheet = book.create_sheet(of.name)
+        repeats.append(_Entries(sheet, of, _cells(sheet, request, t)))
+    return repeats
+
+
+def _with_entries(rows: Iterable[RegisterRow], repeats: list[_Entries]) -> Iterator[RegisterRow]:
+    """The rows, each one's entries written to the repeats' sheets as it passes."""
+    for row in rows:
+        for entries in repeats:
+            entries.write(row)
+        yield row
+
+
+def _header(sheet: Any, columns: list[Column], cells: CellFactory) -> list[tuple[Any, Any]]:
+    """Widths, a frozen header row; returns how each column reads and looks."""
+    _set_widths(sheet, [column.width for column in columns])
+    sheet.freeze_panes = "A2"
+    sheet.row_dimensions[1].height = HEADER_HEIGHT
+    sheet.append(cells.row([column.header for column in columns], HEADER))
+    return [(column.read, column.look) for column in columns]
 
 
 def _write_rows(
@@ -65,11 +115,7 @@ def _write_rows(
     cells: CellFactory,
     progress: Callable[[int], None] | None,
 ) -> int:
-    _set_widths(sheet, [column.width for column in columns])
-    sheet.freeze_panes = "A2"
-    sheet.row_dimensions[1].height = HEADER_HEIGHT
-    sheet.append(cells.row([column.header for column in columns], HEADER))
-    readers = [(column.read, column.look) for column in columns]
+    readers = _header(sheet, columns, cells)
     count = 0
     for row in rows:
         sheet.append([cells(read(row), look) for read, look in readers])
@@ -88,13 +134,13 @@ def _set_widths(sheet: Any, widths: Iterable[float]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
-def _add_table(sheet: Any, columns: list[Column], count: int) -> None:
+def _add_table(sheet: Any, columns: list[Column], count: int, name: str = TABLE_NAME) -> None:
     """An Excel table over the header and the rows (and one empty row when there are none:
     a table cannot be only a header). Its columns are named here: write-only sheets cannot
     be read back to name them."""
     ref = f"A1:{get_column_letter(len(columns))}{max(count, 1) + 1}"
     table = Table(
-        displayName=TABLE_NAME,
+        displayName=name,
         ref=ref,
         autoFilter=AutoFilter(ref=ref),
         tableColumns=[

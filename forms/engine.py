@@ -10,6 +10,12 @@ longer names a visible question is ignored, so a stale cursor cannot show a wron
 
 An answer counts as given when its id is in ``answers``; a skipped optional question and
 a note are stored as ``None``. A required question stored as ``None`` is not answered.
+
+A repeat is expanded here into its entries: each entry's questions are copies renamed to
+``entry_id`` ids (``name[2]``), so everything below works on ids as for any question. The
+number of entries follows from the answers too: ``count`` (a number, or the answer to an
+earlier integer question), or, for an open repeat, the «Добавить ещё» answers stored under
+the repeat's own entry ids (``subjects[1]`` true: a second entry follows).
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from forms.questions import ChoiceQuestion, Option, Question
-from forms.schema import Form, Section
+from forms.questions import ChoiceFilter, ChoiceQuestion, Option, Question, YesNoQuestion
+from forms.schema import Form, Repeat, Section, entry_id
 from forms.validation import options_for
 
 Answers = Mapping[str, Any]
@@ -34,8 +40,33 @@ class Cursor:
 
 
 @dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a repeat: its number (from 1) and how many there are (None while an open
+    repeat may grow)."""
+
+    repeat: Repeat
+    number: int
+    total: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A visible question, where it is, and whether it asks «Добавить ещё» after an entry."""
+
+    question: Question
+    section: Section | None = None
+    entry: Entry | None = None
+    more: bool = False
+
+    @property
+    def counted(self) -> bool:
+        """Numbered in «Вопрос 3 из 12»: not a note, not «Добавить ещё»."""
+        return self.question.answerable and not self.more
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionScreen:
-    """Ask ``question``. ``number`` is «Вопрос 3 из 12» (None for a note)."""
+    """Ask ``question``. ``number`` is «Вопрос 3 из 12» (None for a note and «Добавить ещё»)."""
 
     question: Question
     number: int | None
@@ -44,19 +75,25 @@ class QuestionScreen:
     section: Section | None = None
     options: tuple[Option, ...] = ()
     is_first: bool = False
+    entry: Entry | None = None
+    more: bool = False  # «Добавить ещё» or «Готово» after the entry
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewItem:
     question: Question
     value: Any
+    entry: Entry | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewScreen:
-    """Every answer, before sending; shown only when the form is complete."""
+    """Every answer, before sending; shown only when the form is complete. ``additions`` are
+    the «Готово» answers of open repeats that may take another entry: changing one adds it."""
 
     items: tuple[ReviewItem, ...]
+    additions: tuple[Shown, ...] = ()
+    removable: tuple[Entry, ...] = ()  # entries of open repeats that have more than one
 
 
 Screen = QuestionScreen | ReviewScreen
@@ -65,26 +102,112 @@ Screen = QuestionScreen | ReviewScreen
 # --- visibility ---------------------------------------------------------------------------
 
 
-def _visible(form: Form, answers: Answers) -> list[tuple[Question, Section | None]]:
+def _visible(form: Form, answers: Answers) -> list[Shown]:
     """Visible questions in order. Conditions see only the answers of visible questions."""
     seen: dict[str, Any] = {}
-    shown: list[tuple[Question, Section | None]] = []
-    open_sections: dict[int, bool] = {}
-    for question, section in form.walk():
-        if section is not None and id(section) not in open_sections:
-            open_sections[id(section)] = section.show_if is None or section.show_if.evaluate(seen)
-        if section is not None and not open_sections[id(section)]:
-            continue
-        if question.show_if is None or question.show_if.evaluate(seen):
-            shown.append((question, section))
+    shown: list[Shown] = []
+    for item in form.questions:
+        if isinstance(item, Repeat):
+            shown += _repeat(item, answers, seen)
+        elif isinstance(item, Section):
+            if _holds(item, seen):
+                shown += _asked(item.questions, answers, seen, item)
+        else:
+            shown += _asked((item,), answers, seen, None)
+    return shown
+
+
+def _holds(item: Question | Section | Repeat, seen: Answers) -> bool:
+    return item.show_if is None or item.show_if.evaluate(seen)
+
+
+def _asked(
+    questions: tuple[Question, ...],
+    answers: Answers,
+    seen: dict[str, Any],
+    section: Section | None,
+) -> list[Shown]:
+    """The questions whose conditions hold; each answer is seen by the next conditions."""
+    shown = []
+    for question in questions:
+        if _holds(question, seen):
+            shown.append(Shown(question, section))
             if question.id in answers:
                 seen[question.id] = answers[question.id]
     return shown
 
 
+def _repeat(repeat: Repeat, answers: Answers, seen: dict[str, Any]) -> list[Shown]:
+    """The entries of a repeat, each followed by «Добавить ещё» when the repeat is open."""
+    if not _holds(repeat, seen):
+        return []
+    total = entry_count(repeat, seen)
+    shown: list[Shown] = []
+    for number in range(1, (repeat.max_count if total is None else total) + 1):
+        entry = Entry(repeat, number, total)
+        shown += _entry(entry, answers, seen)
+        if total is not None or number == repeat.max_count:
+            continue
+        more = more_question(repeat, number)
+        shown.append(Shown(more, entry=entry, more=True))
+        if answers.get(more.id) is not True:
+            break
+    return shown
+
+
+def entry_count(repeat: Repeat, seen: Answers) -> int | None:
+    """How many entries a repeat with ``count`` has (at most ``max_count``); None if open."""
+    if repeat.count is None:
+        return None
+    count = seen.get(repeat.count) if isinstance(repeat.count, str) else repeat.count
+    if not isinstance(count, int) or isinstance(count, bool):
+        return 0
+    return max(0, min(count, repeat.max_count))
+
+
+def _entry(entry: Entry, answers: Answers, seen: Answers) -> list[Shown]:
+    """One entry's questions: their conditions see the answers before the repeat and the
+    entry's own, under the ids the form file gives them."""
+    scope = dict(seen)
+    shown = []
+    for question in entry.repeat.questions:
+        if not _holds(question, scope):
+            continue
+        instance = _instance(question, entry)
+        shown.append(Shown(instance, entry=entry))
+        if instance.id in answers:
+            scope[question.id] = answers[instance.id]
+    return shown
+
+
+def _instance(question: Question, entry: Entry) -> Question:
+    """The question as asked in ``entry``: renamed, its cascade following the same entry."""
+    changes: dict[str, Any] = {"id": entry_id(question.id, entry.number)}
+    if isinstance(question, ChoiceQuestion) and question.choice_filter is not None:
+        rule = question.choice_filter
+        inner = {q.id for q in entry.repeat.questions}
+        if rule.question in inner:
+            target = entry_id(rule.question, entry.number)
+            changes["choice_filter"] = ChoiceFilter.model_construct(
+                column=rule.column, question=target
+            )
+    return question.model_copy(update=changes)
+
+
+def more_question(repeat: Repeat, number: int) -> Question:
+    """«Добавить ещё» (true) or «Готово» (false) after entry ``number`` of an open repeat."""
+    return YesNoQuestion.model_construct(id=entry_id(repeat.id, number), label=repeat.title)
+
+
 def visible_questions(form: Form, answers: Answers) -> list[Question]:
     """The questions shown for these answers, in order (notes included)."""
-    return [question for question, _section in _visible(form, answers)]
+    return [shown.question for shown in _visible(form, answers)]
+
+
+def find_question(form: Form, answers: Answers, question_id: str) -> Question | None:
+    """A question by its id as shown (``name[2]`` inside a repeat), visible or not."""
+    shown = next((q for q in visible_questions(form, answers) if q.id == question_id), None)
+    return shown if shown is not None else form.answer_question(question_id)
 
 
 def is_answered(question: Question, answers: Answers) -> bool:
@@ -129,27 +252,43 @@ def screen(form: Form, answers: Answers, cursor: Cursor) -> Screen:
 
 
 def _review(form: Form, answers: Answers) -> ReviewScreen:
+    visible = _visible(form, answers)
     items = [
-        ReviewItem(question, answers.get(question.id))
-        for question in visible_questions(form, answers)
-        if question.answerable
+        ReviewItem(shown.question, answers.get(shown.question.id), shown.entry)
+        for shown in visible
+        if shown.counted
     ]
-    return ReviewScreen(tuple(items))
+    additions = [
+        shown for shown in visible if shown.more and answers.get(shown.question.id) is False
+    ]
+    return ReviewScreen(tuple(items), tuple(additions), tuple(_removable(visible)))
+
+
+def _removable(visible: list[Shown]) -> list[Entry]:
+    """The entries of open repeats with more than one entry, in order."""
+    entries: dict[tuple[str, int], Entry] = {}
+    for shown in visible:
+        if shown.entry is not None and shown.entry.repeat.count is None:
+            entries.setdefault((shown.entry.repeat.id, shown.entry.number), shown.entry)
+    found = list(entries.values())
+    return [e for e in found if sum(o.repeat.id == e.repeat.id for o in found) > 1]
 
 
 def _question_screen(form: Form, answers: Answers, question: Question) -> QuestionScreen:
     visible = _visible(form, answers)
-    countable = [q.id for q, _section in visible if q.answerable]
-    section = next(section for q, section in visible if q.id == question.id)
-    number = countable.index(question.id) + 1 if question.answerable else None
+    countable = [shown.question.id for shown in visible if shown.counted]
+    place = next(shown for shown in visible if shown.question.id == question.id)
+    number = countable.index(question.id) + 1 if place.counted else None
     return QuestionScreen(
         question=question,
         number=number,
         total=len(countable),
         current_value=answers.get(question.id),
-        section=section,
+        section=place.section,
         options=_options(question, effective_answers(form, answers)),
-        is_first=visible[0][0].id == question.id,
+        is_first=visible[0].question.id == question.id,
+        entry=place.entry,
+        more=place.more,
     )
 
 
@@ -206,3 +345,37 @@ def edit(form: Form, answers: Answers, question_id: str) -> Cursor | None:
         if question.id == question_id and question.answerable:
             return Cursor(focus=question_id, from_review=True)
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """The answers to write and to delete so that an entry is gone and the later ones move
+    up: entry N+1's answers become entry N's, the last entry's ids are deleted."""
+
+    saved: dict[str, Any]
+    deleted: frozenset[str]
+
+
+def remove_entry(form: Form, answers: Answers, answer_id: str) -> Removal | None:
+    """Remove the entry that ``answer_id`` (the repeat's own entry id, ``members[2]``) names;
+    None unless it is an entry of an open repeat on the review with more than one entry."""
+    review = screen(form, answers, Cursor())
+    if not isinstance(review, ReviewScreen):
+        return None
+    entry = next(
+        (e for e in review.removable if entry_id(e.repeat.id, e.number) == answer_id), None
+    )
+    if entry is None:
+        return None
+    last = max(e.number for e in review.removable if e.repeat.id == entry.repeat.id)
+    ids = [entry.repeat.id, *(question.id for question in entry.repeat.questions)]
+    saved: dict[str, Any] = {}
+    deleted = {entry_id(base, last) for base in ids}
+    for number in range(entry.number, last):
+        for base in ids:
+            following = entry_id(base, number + 1)
+            if following in answers:
+                saved[entry_id(base, number)] = answers[following]
+            else:
+                deleted.add(entry_id(base, number))
+    return Removal(saved, frozenset(deleted - set(saved)))

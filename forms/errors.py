@@ -40,7 +40,7 @@ MEASURE_TAGS = (  # forms.targets: the kinds of a target's measure
     "SchoolShare",
     "EachSchool",
 )
-UNION_TAGS = frozenset({*QUESTION_TYPES, "section", *CONDITION_TAGS, *MEASURE_TAGS})
+UNION_TAGS = frozenset({*QUESTION_TYPES, "section", "repeat", *CONDITION_TAGS, *MEASURE_TAGS})
 
 SIMPLE = {
     "missing": "form-error-missing",
@@ -82,7 +82,7 @@ def translate_errors(error: ValidationError, data: Any) -> list[Found]:
     details_list = _without_echoes(error.errors())
     for details in details_list:
         loc = clean_loc(details["loc"], data)
-        found += [((*loc, *sub), mid, params) for sub, mid, params in _explain(details, loc)]
+        found += [((*loc, *sub), mid, params) for sub, mid, params in _explain(details, loc, data)]
     if not any(_is_structure(details) for details in details_list):
         found += partial_structure_problems(data)
     return found
@@ -147,7 +147,7 @@ def _has(node: Any, part: int | str) -> bool:
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
-def _explain(details: ErrorDetails, loc: Loc) -> list[Found]:
+def _explain(details: ErrorDetails, loc: Loc, data: Any) -> list[Found]:
     kind = details["type"]
     context: dict[str, Any] = dict(details.get("ctx") or {})
     field = _field(loc)
@@ -156,7 +156,27 @@ def _explain(details: ErrorDetails, loc: Loc) -> list[Found]:
         return list(context["error"].problems)
     if kind.startswith("form-error-"):
         return [((), kind, {"field": field, **context})]
+    if kind == "union_tag_invalid" and context.get("tag") in NESTED:
+        return [((), _nested(str(context["tag"]), loc, data), {})]
     return [((), *_message(kind, context, field, value))]
+
+
+NESTED = ("section", "repeat")
+_NESTING = {
+    ("section", "section"): "form-error-nested-section",
+    ("section", "repeat"): "form-error-repeat-in-section",
+    ("repeat", "section"): "form-error-section-in-repeat",
+    ("repeat", "repeat"): "form-error-nested-repeat",
+}
+
+
+def _nested(tag: str, loc: Loc, data: Any) -> str:
+    """A section or a repeat inside a section or a repeat: which is inside which."""
+    parent = data.get("questions") if isinstance(data, dict) and len(loc) > 2 else None
+    index = loc[1]
+    item = parent[index] if isinstance(parent, list) and isinstance(index, int) else None
+    outer = item.get("type") if isinstance(item, dict) else "section"
+    return _NESTING.get((str(outer), tag), "form-error-nested-section")
 
 
 def _message(
@@ -179,8 +199,11 @@ def _allowed(
 ) -> tuple[str, dict[str, Any]]:
     if kind == "union_tag_invalid":
         tag = str(context.get("tag", ""))
-        message_id = "form-error-nested-section" if tag == "section" else "form-error-unknown-type"
-        return message_id, {**params, "value": tag, "expected": _listed(QUESTION_TYPES)}
+        return "form-error-unknown-type", {
+            **params,
+            "value": tag,
+            "expected": _listed(QUESTION_TYPES),
+        }
     allowed = re.findall(r"'([^']*)'", str(context.get("expected", "")))
     return "form-error-literal", {**params, "expected": _listed(allowed)}
 

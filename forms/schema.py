@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from forms.conditions import Condition, Leaf, Selected, comparable
 from forms.questions import (
+    QUESTION_ID,
     AnyQuestion,
     ChoiceQuestion,
+    IntegerQuestion,
     Model,
     MultipleChoiceQuestion,
     NoteQuestion,
@@ -52,7 +56,78 @@ class Section(Typed):
     questions: tuple[AnyQuestion, ...] = Field(min_length=1)
 
 
-Item = Annotated[Question | Section, Field(discriminator="type")]
+MAX_ENTRIES = 50
+"""How many entries a repeat may have unless its ``max_count`` says otherwise."""
+ENTRY_LIMIT = 100
+"""The most a ``max_count`` may allow."""
+
+
+class Repeat(Typed):
+    """Questions asked once per entry: each subject's results, each school of an event.
+
+    ``count`` fixes the number of entries: a number, or the id of an earlier integer
+    question. Without it the repeat is open: after each entry the person chooses «Добавить
+    ещё» or «Готово», up to ``max_count`` entries. Answers are stored per entry under
+    ``entry_id`` ids (see ``forms/FORMAT.md``)."""
+
+    type: Literal["repeat"] = "repeat"
+    id: QuestionId
+    title: str = Field(min_length=1, max_length=300)
+    description: str = Field(default="", max_length=1000)
+    show_if: Condition | None = None
+    count: int | str | None = None
+    max_count: int = Field(default=MAX_ENTRIES, ge=1, le=ENTRY_LIMIT)
+    questions: tuple[AnyQuestion, ...] = Field(min_length=1)
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _count_shape(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and re.match(QUESTION_ID, value)):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        raise PydanticCustomError(
+            "form-error-repeat-count", "count is a number or a question id", {"value": str(value)}
+        )
+
+    @model_validator(mode="after")
+    def _count_within_max(self) -> Repeat:
+        if isinstance(self.count, int) and self.count > self.max_count:
+            raise PydanticCustomError(
+                "form-error-repeat-count-above-max",
+                "count is above max_count",
+                {"count": self.count, "max": self.max_count},
+            )
+        return self
+
+
+def entry_id(question_id: str, number: int) -> str:
+    """The stored id of a repeat's answer in entry ``number`` (from 1): ``name[2]``. For the
+    repeat's own id it is the «Добавить ещё» (true) or «Готово» (false) after that entry."""
+    return f"{question_id}[{number}]"
+
+
+_ENTRY_ID = re.compile(r"^([a-z][a-z0-9_]{0,31})\[([1-9][0-9]{0,3})\]$")
+
+
+def split_entry_id(answer_id: str) -> tuple[str, int] | None:
+    """``name[2]`` → ``("name", 2)``; None for an id outside a repeat."""
+    match = _ENTRY_ID.match(answer_id)
+    return (match.group(1), int(match.group(2))) if match else None
+
+
+def entry_numbers(ids: Collection[str], answers: Iterable[str]) -> list[int]:
+    """The entries that hold an answer, in order: ``ids`` are a repeat's own id and its
+    questions', ``answers`` the stored answer ids."""
+    numbers = set()
+    for answer_id in answers:
+        found = split_entry_id(answer_id)
+        if found is not None and found[0] in ids:
+            numbers.add(found[1])
+    return sorted(numbers)
+
+
+Item = Annotated[Question | Section | Repeat, Field(discriminator="type")]
 
 
 class StructureError(ValueError):
@@ -106,20 +181,50 @@ class Form(Model):
         return self
 
     def all_questions(self) -> list[Question]:
-        """Every question (sections opened), in order."""
+        """Every question answered once (sections opened, repeats left out), in order."""
         return [question for question, _section in self.walk()]
 
     def walk(self) -> Iterator[tuple[Question, Section | None]]:
-        """Every question with the section it belongs to."""
+        """Every question answered once with the section it belongs to (not repeats)."""
         for item in self.questions:
             if isinstance(item, Section):
                 for question in item.questions:
                     yield question, item
-            else:
+            elif not isinstance(item, Repeat):
                 yield item, None
+
+    def repeats(self) -> list[Repeat]:
+        return [item for item in self.questions if isinstance(item, Repeat)]
+
+    def every_question(self) -> list[Question]:
+        """Every question, those of repeats too, as the file declares them."""
+        return [*self.all_questions(), *(q for r in self.repeats() for q in r.questions)]
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.all_questions() if q.id == question_id), None)
+
+    def answered_questions(self, answer_ids: Collection[str]) -> list[Question]:
+        """The questions of these stored answers in the form's order, a repeat's entry by
+        entry under their entry ids («Добавить ещё» answers left out)."""
+        found: list[Question] = []
+        for item in self.questions:
+            if isinstance(item, Repeat):
+                found += _answered_entries(item, answer_ids)
+            else:
+                inner = item.questions if isinstance(item, Section) else (item,)
+                found += [question for question in inner if question.id in answer_ids]
+        return found
+
+    def answer_question(self, answer_id: str) -> Question | None:
+        """The question a stored answer belongs to; a repeat's, renamed to the entry's id.
+        None for a «Добавить ещё» answer and for unknown ids."""
+        found = split_entry_id(answer_id)
+        if found is None:
+            return self.question(answer_id)
+        base, _number = found
+        inner = (q for r in self.repeats() for q in r.questions if q.id == base)
+        question = next(inner, None)
+        return None if question is None else question.model_copy(update={"id": answer_id})
 
     def canonical(self) -> dict[str, Any]:
         """The definition as plain data: what YAML files hold, without default values."""
@@ -134,12 +239,23 @@ class Form(Model):
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _answered_entries(repeat: Repeat, answer_ids: Collection[str]) -> list[Question]:
+    ids = {repeat.id, *(question.id for question in repeat.questions)}
+    found = []
+    for number in entry_numbers(ids, answer_ids):
+        for question in repeat.questions:
+            answer_id = entry_id(question.id, number)
+            if answer_id in answer_ids:
+                found.append(question.model_copy(update={"id": answer_id}))
+    return found
+
+
 # --- checks that look at the whole form ---------------------------------------------------
 
 Found = list[tuple[Loc, str, dict[str, Any]]]
 
 
-Numbered = list[tuple[int, Question | Section]]
+Numbered = list[tuple[int, Question | Section | Repeat]]
 """Items of a form with their index in the ``questions`` list of the file."""
 
 
@@ -155,12 +271,9 @@ def item_problems(items: Numbered, unchecked: frozenset[str] = frozenset()) -> F
     return _duplicate_ids(items) + _reference_problems(items, unchecked)
 
 
-def _item_locs(items: Numbered) -> Iterator[tuple[Loc, Question | Section]]:
-    for index, item in items:
-        yield ("questions", index), item
-        if isinstance(item, Section):
-            for inner, question in enumerate(item.questions):
-                yield ("questions", index, "questions", inner), question
+def _item_locs(items: Numbered) -> Iterator[tuple[Loc, Question | Section | Repeat]]:
+    for loc, item, _repeat in _scoped_locs(items):
+        yield loc, item
 
 
 def _duplicate_ids(items: Numbered) -> Found:
@@ -174,20 +287,41 @@ def _duplicate_ids(items: Numbered) -> Found:
     return found
 
 
+def _scoped_locs(
+    items: Numbered,
+) -> Iterator[tuple[Loc, Question | Section | Repeat, Repeat | None]]:
+    """Every item with its location and the repeat it is in."""
+    for index, item in items:
+        yield ("questions", index), item, None
+        if isinstance(item, Section | Repeat):
+            owner = item if isinstance(item, Repeat) else None
+            for inner, question in enumerate(item.questions):
+                yield ("questions", index, "questions", inner), question, owner
+
+
 def _reference_problems(items: Numbered, unchecked: frozenset[str]) -> Found:
-    everything = {q.id: q for _loc, q in _item_locs(items) if not isinstance(q, Section)}
+    everything = {q.id: q for _loc, q in _item_locs(items) if not isinstance(q, Section | Repeat)}
     earlier: dict[str, Question] = {}
+    entry: dict[str, Question] = {}  # inside a repeat: the questions before it and its own
+    repeated: dict[str, Repeat] = {}  # question id → the repeat that asks it
     found: Found = []
-    for loc, item in _item_locs(items):
-        refs = _References(everything, earlier, item.id or "", unchecked)
+    for loc, item, owner in _scoped_locs(items):
+        if isinstance(item, Repeat):
+            entry = dict(earlier)
+        scope = entry if owner is not None else earlier
+        refs = _References(everything, scope, item.id or "", unchecked, repeated)
         if item.show_if is not None:
             found += [
                 ((*loc, "show_if", *sub), mid, p) for sub, mid, p in refs.condition(item.show_if)
             ]
         if isinstance(item, ChoiceQuestion):
             found += [((*loc, *sub), mid, p) for sub, mid, p in refs.choice_filter(item)]
-        if not isinstance(item, Section):
-            earlier[item.id] = item
+        if isinstance(item, Repeat):
+            found += [((*loc, *sub), mid, p) for sub, mid, p in refs.count(item)]
+        elif not isinstance(item, Section):
+            scope[item.id] = item
+            if owner is not None:
+                repeated[item.id] = owner
     return found
 
 
@@ -200,11 +334,25 @@ class _References:
         earlier: dict[str, Question],
         owner: str,
         unchecked: frozenset[str],
+        repeated: Mapping[str, Repeat],
     ) -> None:
         self.everything = everything
         self.earlier = earlier
         self.owner = owner
         self.unchecked = unchecked
+        self.repeated = repeated
+
+    def count(self, repeat: Repeat) -> Found:
+        """A repeat's ``count`` naming a question: an earlier integer question."""
+        name = repeat.count
+        if not isinstance(name, str) or name in self.unchecked:
+            return []
+        target = self.earlier.get(name)
+        if target is None:
+            return [self._missing(name, ("count",))]
+        if not isinstance(target, IntegerQuestion):
+            return [(("count",), "form-error-repeat-count-not-integer", {"question": name})]
+        return []
 
     def condition(self, condition: Condition) -> Found:
         found: Found = []
@@ -225,6 +373,9 @@ class _References:
         params = {"question": name, "owner": self.owner}
         if name == self.owner:
             return loc, "form-error-condition-self", params
+        if name in self.repeated:
+            repeat = self.repeated[name].title
+            return loc, "form-error-condition-in-repeat", {**params, "repeat": repeat}
         if name in self.everything:
             return loc, "form-error-condition-later", params
         return loc, "form-error-condition-unknown", params

@@ -41,6 +41,7 @@ SURVEY_COLUMNS = frozenset(
         "relevant",
         "choice_filter",
         "appearance",
+        "repeat_count",
         *LOCALIZED,
     }
 )
@@ -78,6 +79,9 @@ FILE_TYPES = {"file": ["document"], "image": ["photo"]}
 SELECT_TYPES = {"select_one": "single_choice", "select_multiple": "multiple_choice"}
 BEGIN_GROUP = frozenset({"begin group", "begin_group"})
 END_GROUP = frozenset({"end group", "end_group"})
+BEGIN_REPEAT = frozenset({"begin repeat", "begin_repeat"})
+END_REPEAT = frozenset({"end repeat", "end_repeat"})
+FIELD_REFERENCE = re.compile(r"^\$\{\s*([^}\s]+)\s*\}$")
 QUESTION_COLUMNS = {
     "id": "name",
     "type": "type",
@@ -390,7 +394,7 @@ class _Survey:
         self.sheet = sheet
         self.choices = choices
         self.top: list[dict[str, Any]] = []
-        self.section: dict[str, Any] | None = None
+        self.section: dict[str, Any] | None = None  # the open group or repeat
         self.section_row = 0
 
     def refuse(self, row: Row, column: str | None, message_id: str, /, **params: str | int) -> None:
@@ -408,19 +412,24 @@ class _Survey:
         kind = " ".join(row.cells.get("type", "").split()).lower()
         if not kind:
             self.refuse(row, "type", "form-error-xls-no-type")
-        elif kind in BEGIN_GROUP:
-            self._begin(row)
-        elif kind in END_GROUP:
-            self._end(row)
+        elif kind in BEGIN_GROUP or kind in BEGIN_REPEAT:
+            self._begin(row, repeat=kind in BEGIN_REPEAT)
+        elif kind in END_GROUP or kind in END_REPEAT:
+            self._end(row, repeat=kind in END_REPEAT)
         else:
             self._question(row, kind)
 
-    def _begin(self, row: Row) -> None:
+    def _begin(self, row: Row, *, repeat: bool) -> None:
         if self.section is not None:
-            self.refuse(row, "type", "form-error-xls-nested-group")
+            self.refuse(row, "type", _NESTED[(self.section["type"], repeat)])
             return
         self._unused(row, ("required", "constraint", "choice_filter", "appearance"))
+        if not repeat:
+            self._unused(row, ("repeat_count",))
         section, columns = self._section(row)
+        if repeat:
+            section = {**section, "type": "repeat", **self._repeat_count(row)}
+            columns = {**columns, "count": "repeat_count"}
         self.reader.items[("questions", len(self.top))] = _Item(row.number, columns)
         self.top.append(section)
         self.section, self.section_row = section, row.number
@@ -434,9 +443,23 @@ class _Survey:
         columns = {"id": "name", "title": title_column, "description": hint_column}
         return {**section, "questions": []}, {**columns, "show_if": "relevant", "questions": "type"}
 
-    def _end(self, row: Row) -> None:
-        if self.section is None:
-            self.refuse(row, "type", "form-error-xls-end-without-begin")
+    def _repeat_count(self, row: Row) -> dict[str, Any]:
+        """``repeat_count``: a number, or ``${field}`` (an earlier integer question)."""
+        text = row.cells.get("repeat_count")
+        if not text:
+            return {}
+        reference = FIELD_REFERENCE.match(text)
+        if reference:
+            return {"count": reference.group(1)}
+        return {"count": int(text) if text.isdigit() else text}
+
+    def _end(self, row: Row, *, repeat: bool) -> None:
+        opened = None if self.section is None else self.section["type"] == "repeat"
+        if opened is None:
+            end = "form-error-xls-end-repeat-without-begin" if repeat else None
+            self.refuse(row, "type", end or "form-error-xls-end-without-begin")
+        elif opened != repeat:
+            self.refuse(row, "type", "form-error-xls-end-mismatch")
         self._unused(row, tuple(key for key in row.cells if key not in ("type", "name")))
         self.section = None
 
@@ -470,6 +493,15 @@ class _Survey:
             return None
 
 
+_NESTED = {
+    ("section", False): "form-error-xls-nested-group",
+    ("section", True): "form-error-xls-repeat-in-group",
+    ("repeat", False): "form-error-xls-group-in-repeat",
+    ("repeat", True): "form-error-xls-nested-repeat",
+}
+"""What opening a group (False) or a repeat (True) inside an open one is refused with."""
+
+
 class _QuestionRow:
     """One survey row that asks something."""
 
@@ -496,6 +528,7 @@ class _QuestionRow:
         data["error_message"] = self._message()
         self._required(data)
         self._not_filtered(data)
+        self._not_repeat(data)
         self._constraint(data)
         self._appearance(data)
         return _present(data)
@@ -568,6 +601,10 @@ class _QuestionRow:
     def _not_filtered(self, data: dict[str, Any]) -> None:
         if "choice_filter" in self.row.cells and "options" not in data:
             self.refuse("choice_filter", "form-error-xls-column-not-here")
+
+    def _not_repeat(self, _data: dict[str, Any]) -> None:
+        if "repeat_count" in self.row.cells:
+            self.refuse("repeat_count", "form-error-xls-column-not-here")
 
     def _constraint(self, data: dict[str, Any]) -> None:
         text = self.row.cells.get("constraint")

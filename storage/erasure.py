@@ -36,15 +36,13 @@ async def scrub_submission(
     (a download finishing at the same moment then finds the answer erased and drops its copy)."""
     changed = 0
     answers = await uow.submissions.answers(submission_id)
-    for question in form.all_questions():
-        if question.id not in answers:
-            continue
+    for question in form.answered_questions(answers.keys()):  # a repeat's under entry ids
         value = scrub(question, answers[question.id], marker)
         if value != answers[question.id]:
             await uow.submissions.save_answer(submission_id, question.id, value)
             changed += 1
     await uow.submissions.mark_personal_erased(submission_id)
-    if files is not None and any(isinstance(q, FileQuestion) for q in form.all_questions()):
+    if files is not None and any(isinstance(q, FileQuestion) for q in form.every_question()):
         files.remove(form.id, submission_id)
     return changed
 

@@ -12,7 +12,7 @@ Telegram ids, only the stable pseudonym, and leaves out the ``hidden`` (personal
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Collection, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -84,12 +84,14 @@ class Selection:
 class Reading:
     """How rows are read: anonymised (pseudonyms, no names or ids) or in full.
 
-    ``hidden`` question ids are not read at all (the personal questions, when anonymised)."""
+    ``hidden`` question ids are not read at all (the personal questions, when anonymised);
+    nor are the entries of the ``hidden_in_repeats`` ones (``name[1]``, ``name[2]``…)."""
 
     pseudonym_key: bytes
     anonymous: bool = False
     hidden: frozenset[str] = frozenset()
     batch_size: int = BATCH_SIZE
+    hidden_in_repeats: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +160,7 @@ class RegisterReader:
         self, rows: list[Row[Any]], versions: Mapping[int, int], reading: Reading
     ) -> list[RegisterRecord]:
         ids = [row.id for row in rows]
-        answers = await self._answers(ids, reading.hidden)
+        answers = await self._answers(ids, reading)
         pairs = [row.id for row in rows if row.kind == MENTORING]
         meetings = await CaseRepository(self._connection).attached_counts(pairs)
         confirmed = await self._confirmations(pairs)
@@ -171,7 +173,7 @@ class RegisterReader:
             records.append(_record(row, versions, reading, answers.pop(row.id, {}), extra))
         return records
 
-    async def _answers(self, ids: list[int], hidden: Collection[str]) -> dict[int, dict[str, Any]]:
+    async def _answers(self, ids: list[int], reading: Reading) -> dict[int, dict[str, Any]]:
         """The answers of each submission as one JSON object built by the database: one row
         per submission instead of one per answer (twice as fast on SQLite)."""
         answers = _answers_object(self._connection.dialect.name)
@@ -180,8 +182,10 @@ class RegisterReader:
             .where(Answer.submission_id.in_(ids))
             .group_by(Answer.submission_id)
         )
-        if hidden:
-            query = query.where(Answer.question_id.not_in(sorted(hidden)))
+        if reading.hidden:
+            query = query.where(Answer.question_id.not_in(sorted(reading.hidden)))
+        for question_id in sorted(reading.hidden_in_repeats):
+            query = query.where(Answer.question_id.not_like(_entries_of(question_id), escape="\\"))
         rows = await self._connection.execute(query)
         return {int(submission_id): dict(found) for submission_id, found in rows}
 
@@ -208,6 +212,11 @@ def _answers_object(dialect: str) -> ColumnElement[Any]:
     if dialect == "postgresql":
         return func.json_object_agg(Answer.question_id, Answer.value, type_=JSON)
     return func.json_group_object(Answer.question_id, func.json(Answer.value), type_=JSON)
+
+
+def _entries_of(question_id: str) -> str:
+    """The LIKE pattern of a repeat question's entry ids: ``name[%``, ``_`` taken literally."""
+    return question_id.replace("_", "\\_") + "[%"
 
 
 _ASSIGNEE = aliased(User, name="assignee")

@@ -24,6 +24,7 @@ class Act(StrEnum):
     month = "c"  # calendar: v = YYYY-MM
     day = "y"  # calendar: v = YYYY-MM-DD
     edit = "e"  # review: q = the question's number in the form
+    remove = "x"  # review: remove an entry of a repeat; q = the number of its entry id
     submit = "u"
     contact = "a"  # phone: another person's contact card was sent; v = "y" (keep it) or "n"
 

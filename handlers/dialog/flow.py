@@ -61,7 +61,7 @@ from handlers.dialog.render import (
     school_empty,
     shorten,
 )
-from handlers.dialog.view import Directory, View, question_number
+from handlers.dialog.view import Directory, View, question_at, question_number
 from handlers.ui import Keyboard, Links, Notice, RemoveKeyboard, Reply, quote, split_text
 from handlers.workflows import Sent, Workflows
 from storage.catalog import FormCatalog
@@ -305,7 +305,7 @@ class Dialog:
     async def _already_saved(self, uow: UnitOfWork, ctx: Context) -> Outcome:
         """What was saved, and the question the person is at, asked again."""
         assert ctx.last_typed is not None
-        question = ctx.form.question(ctx.last_typed.question_id)
+        question = engine.find_question(ctx.form, ctx.answers, ctx.last_typed.question_id)
         assert question is not None
         value = ctx.answers[question.id]
         said = self.t(
@@ -462,7 +462,8 @@ class Dialog:
             return None
         view = replace(self._view(ctx), data=ctx.data)
         text = question_text(view, replace(before, current_value=None))
-        return Reply(f"{text}\n\n{answer_summary(self.t, before.question, value)}")
+        summary = answer_summary(self.t, before.question, value, more=before.more)
+        return Reply(f"{text}\n\n{summary}")
 
     # --- a pressed button ---------------------------------------------------------------
 
@@ -485,13 +486,31 @@ class Dialog:
     ) -> Outcome:
         if button.a is Act.submit:
             return await self._submit(uow, ctx)
-        if button.a is Act.edit and 0 <= button.q < len(ctx.form.all_questions()):
-            question = ctx.form.all_questions()[button.q]
-            cursor = engine.edit(ctx.form, ctx.answers, question.id)
+        if button.a is Act.remove:
+            return await self._remove(uow, ctx, button.q)
+        question_id = question_at(ctx.form, button.q) if button.a is Act.edit else None
+        if question_id is not None:
+            cursor = engine.edit(ctx.form, ctx.answers, question_id)
             if cursor is not None:
                 ctx.data = ctx.data.moved(cursor)
                 return Outcome(replies=tuple(await self._render(uow, ctx)), data=ctx.data)
         return Outcome(alert=self.t("dialog-stale"))
+
+    async def _remove(self, uow: UnitOfWork, ctx: Context, number: int) -> Outcome:
+        """An entry of a repeat removed from the review: the later ones move up."""
+        answer_id = question_at(ctx.form, number)
+        removal = engine.remove_entry(ctx.form, ctx.answers, answer_id) if answer_id else None
+        if removal is None:
+            return Outcome(alert=self.t("dialog-stale"))
+        for question_id, value in removal.saved.items():
+            exists = question_id in ctx.answers
+            await uow.submissions.save_answer(ctx.submission.id, question_id, value, exists=exists)
+        await uow.submissions.delete_answers(ctx.submission.id, sorted(removal.deleted))
+        ctx.answers.update(removal.saved)
+        for question_id in removal.deleted:
+            ctx.answers.pop(question_id, None)
+        ctx.data = ctx.data.moved(engine.Cursor())
+        return Outcome(replies=tuple(await self._render(uow, ctx)), data=ctx.data)
 
     async def _submit(self, uow: UnitOfWork, ctx: Context) -> Outcome:
         closed = await self._wave_closed(uow, ctx.submission)

@@ -6,7 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from forms.display import format_answer
-from forms.engine import QuestionScreen, ReviewScreen, Screen, is_answered
+from forms.engine import (
+    Entry,
+    QuestionScreen,
+    ReviewScreen,
+    Screen,
+    is_answered,
+    more_question,
+)
 from forms.i18n import Translator
 from forms.questions import (
     OTHER,
@@ -55,11 +62,23 @@ def question_text(view: View, screen: QuestionScreen) -> str:
     lines = []
     if screen.section is not None:
         lines.append(t("dialog-section", title=quote(screen.section.title)))
+    if screen.entry is not None:
+        lines.append(entry_heading(t, screen.entry))
     if screen.number is not None:
         lines.append(t("form-progress", number=screen.number, total=screen.total))
+    if screen.more and screen.entry is not None:
+        title = quote(screen.entry.repeat.title)
+        lines.append(t("dialog-repeat-more", title=title, count=screen.entry.number))
+        return "\n".join(lines)
     lines.append(f"<b>{quote(question.label)}</b>")
     lines.extend(_explanations(view, screen))
     return "\n".join(lines)
+
+
+def entry_heading(t: Translator, entry: Entry) -> str:
+    """«Предмет: запись 2 из 3» (an open repeat: «запись 2»)."""
+    title = quote(entry.repeat.title)
+    return t("dialog-repeat-entry", title=title, number=entry.number, total=entry.total or 0)
 
 
 def _explanations(view: View, screen: QuestionScreen) -> list[str]:
@@ -88,6 +107,8 @@ def _explanations(view: View, screen: QuestionScreen) -> list[str]:
 
 
 def _answer_rows(view: View, screen: QuestionScreen) -> Rows:
+    if screen.more:
+        return _more_rows(view, screen)
     build = _ROWS.get(type(screen.question))
     return [] if build is None else build(view, screen)
 
@@ -96,6 +117,13 @@ def _yes_no_rows(view: View, screen: QuestionScreen) -> Rows:
     question = screen.question
     yes = view.button(view.t("answer-yes"), Act.pick, question, "yes")
     return [[yes, view.button(view.t("answer-no"), Act.pick, question, "no")]]
+
+
+def _more_rows(view: View, screen: QuestionScreen) -> Rows:
+    """After an entry of an open repeat: «Добавить ещё» (yes) or «Готово» (no)."""
+    question = screen.question
+    more = view.button(view.t("dialog-button-add-entry"), Act.pick, question, "yes")
+    return [[more], [view.button(view.t("form-button-done"), Act.pick, question, "no")]]
 
 
 def _one_button(act: Act, label: str) -> RowsBuilder:
@@ -233,8 +261,14 @@ def _share_phone(t: Translator) -> ShareContact:
 
 
 def review_lines(view: View, screen: ReviewScreen) -> list[str]:
+    """Numbered answers; the answers of each repeat's entry under its heading."""
     lines = []
+    entry: Entry | None = None
     for number, item in enumerate(screen.items, start=1):
+        if item.entry is not None and item.entry != entry:
+            title = quote(item.entry.repeat.title)
+            lines.append(view.t("dialog-review-entry", title=title, number=item.entry.number))
+        entry = item.entry
         answer = shorten(format_answer(item.question, item.value, view.t), view.t)
         lines.append(
             view.t(
@@ -256,6 +290,12 @@ def render_review(view: View, screen: ReviewScreen) -> list[Reply]:
         for n, item in enumerate(screen.items, start=1)
     ]
     rows = [edits[i : i + 5] for i in range(0, len(edits), 5)]
+    for shown in screen.additions:
+        assert shown.entry is not None
+        label = t("dialog-button-add-entry-to", title=shown.entry.repeat.title)
+        rows.append([view.button(label, Act.edit, shown.question)])
+    removals = [_removal(view, entry) for entry in screen.removable]
+    rows += [removals[i : i + 3] for i in range(0, len(removals), 3)]
     rows.append(
         [
             view.button(t("dialog-button-submit"), Act.submit),
@@ -267,9 +307,20 @@ def render_review(view: View, screen: ReviewScreen) -> list[Reply]:
     return [Reply(text) for text in texts[:-1]] + [Reply(texts[-1], markup)]
 
 
+def _removal(view: View, entry: Entry) -> Button:
+    """«🗑 Участник 2»: the entry is removed, the later ones move up."""
+    label = view.t("dialog-button-remove-entry", title=entry.repeat.title, number=entry.number)
+    return view.button(label, Act.remove, more_question(entry.repeat, entry.number))
+
+
 def shorten(text: str, t: Translator, limit: int = REVIEW_ANSWER_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + t("dialog-truncated")
 
 
-def answer_summary(t: Translator, question: Question, value: Any) -> str:
-    return t("dialog-your-answer", answer=quote(shorten(format_answer(question, value, t), t)))
+def answer_summary(t: Translator, question: Question, value: Any, *, more: bool = False) -> str:
+    """«Ваш ответ: …»; after an entry, the button that was pressed."""
+    if more:
+        answer = t("dialog-button-add-entry") if value else t("form-button-done")
+    else:
+        answer = shorten(format_answer(question, value, t), t)
+    return t("dialog-your-answer", answer=quote(answer))

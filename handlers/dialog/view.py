@@ -9,7 +9,7 @@ from datetime import date
 
 from forms.i18n import Translator
 from forms.questions import Question
-from forms.schema import Form
+from forms.schema import Form, entry_id, split_entry_id
 from handlers.dialog.callbacks import Act, AnswerCallback
 from handlers.dialog.data import DialogData
 from handlers.ui import Button
@@ -48,8 +48,24 @@ class View:
 
 
 def question_number(form: Form, question_id: str) -> int:
-    """The question's place in the form file: what ``q`` in callback data means."""
-    return _numbers(form)[question_id]
+    """What ``q`` in callback data means: the question's place in the form file, counted
+    over the form's questions, then its repeats and their questions; a repeat's question in
+    entry N adds N times their number (so each entry's buttons are its own)."""
+    numbers = _numbers(form)
+    found = split_entry_id(question_id)
+    if found is None:
+        return numbers[question_id]
+    base, entry = found
+    return numbers[base] + entry * len(numbers)
+
+
+def question_at(form: Form, number: int) -> str | None:
+    """The question id that ``question_number`` gave ``number``; None for no question."""
+    ids = list(_numbers(form))
+    entry, index = divmod(number, len(ids))
+    if number < 0:
+        return None
+    return ids[index] if entry == 0 else entry_id(ids[index], entry)
 
 
 # Forms are few and live as long as the catalog; the entry keeps its form, so an id cannot be
@@ -61,6 +77,8 @@ def _numbers(form: Form) -> dict[str, int]:
     cached = _NUMBERS.get(id(form))
     if cached is not None and cached[0] is form:
         return cached[1]
-    numbers = {q.id: i for i, q in enumerate(form.all_questions())}
+    repeated = [name for r in form.repeats() for name in (r.id, *(q.id for q in r.questions))]
+    ids = [*(q.id for q in form.all_questions()), *repeated]
+    numbers = {question_id: i for i, question_id in enumerate(ids)}
     _NUMBERS[id(form)] = (form, numbers)
     return numbers

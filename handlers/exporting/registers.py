@@ -192,7 +192,10 @@ class Exporter:
             coverage=coverage,
         )
         hidden = _hidden(forms) if anonymous else frozenset()
-        reading = Reading(self.pseudonym_key, anonymous, hidden, self.batch_size)
+        in_repeats = _hidden_in_repeats(forms) if anonymous else frozenset()
+        reading = Reading(
+            self.pseudonym_key, anonymous, hidden, self.batch_size, hidden_in_repeats=in_repeats
+        )
         return Prepared(request, selection, reading, _audit_filters(order, selection))
 
     async def write(
@@ -292,6 +295,17 @@ def _hidden(forms: list[tuple[int, Form]]) -> frozenset[str]:
         question.id
         for _version, form in forms
         for question in form.all_questions()
+        if is_personal(question)
+    )
+
+
+def _hidden_in_repeats(forms: list[tuple[int, Form]]) -> frozenset[str]:
+    """The personal questions of repeats: their entries are not read either."""
+    return frozenset(
+        question.id
+        for _version, form in forms
+        for repeat in form.repeats()
+        for question in repeat.questions
         if is_personal(question)
     )
 

@@ -53,8 +53,8 @@ async def _held(uow: UnitOfWork, catalog: FormCatalog, user_id: int, t: Translat
             continue
         items = [
             (q.id, q.label, format_answer(q, answers[q.id], t))
-            for q in form.all_questions()
-            if q.answerable and q.id in answers
+            for q in form.answered_questions(answers.keys())
+            if q.answerable
         ]
         rows.append((submission, form.title, items))
     school = await uow.schools.school(user.school_id) if user and user.school_id else None

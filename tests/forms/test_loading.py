@@ -134,3 +134,58 @@ def test_check_paths_reports_everything(tmp_path: Path) -> None:
 def test_check_paths_of_good_files_is_empty(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
     assert check_paths([tmp_path / "a.yaml"]) == []
+
+
+REPEAT = """\
+id: results
+title: Результаты
+questions:
+  - type: integer
+    id: subjects_number
+    label: Сколько предметов?
+  - type: repeat
+    id: subjects
+    title: Предмет
+    count: subjects_number
+    questions:
+      - type: text
+        id: subject
+        label: Какой предмет?
+      - type: section
+        title: Внутри
+        questions:
+          - {type: text, id: inner, label: Вопрос}
+  - type: text
+    id: after
+    label: После
+    show_if: {question: subject, answered: true}
+"""
+
+
+def test_repeat_problems_name_their_lines() -> None:
+    assert problems(REPEAT) == [
+        "anketa.yaml, строка 15 (questions[1].questions[1]): " + t("form-error-section-in-repeat")
+    ]
+    valid = simple_repeat()
+    assert problems(valid) == [
+        "anketa.yaml, строка 18 (questions[2].show_if): "
+        + t("form-error-condition-in-repeat", question="subject", repeat="Предмет")
+    ]
+
+
+def simple_repeat() -> str:
+    return REPEAT.replace(
+        """      - type: section
+        title: Внутри
+        questions:
+          - {type: text, id: inner, label: Вопрос}
+""",
+        "",
+    )
+
+
+def test_a_repeat_reads_and_round_trips() -> None:
+    text = simple_repeat().replace("    show_if: {question: subject, answered: true}\n", "")
+    form = load_yaml_text(text)
+    assert load_yaml_text(form_to_yaml(form)) == form
+    assert form.repeats()[0].count == "subjects_number"

@@ -357,3 +357,88 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a zip")
     assert problems(path) == [("form-error-xls-unreadable", Place(str(path)))]
+
+
+REPEAT_HEAD = [*SURVEY_HEAD, "repeat_count"]
+
+
+def repeat_row(kind: str, name: str | None, label: str | None = None, **cells: Any) -> list[Any]:
+    values = {"type": kind, "name": name, "label::Русский (ru)": label, **cells}
+    return [values.get(column) for column in REPEAT_HEAD]
+
+
+def test_repeats_with_a_count_and_open(tmp_path: Path) -> None:
+    survey: Table = [
+        REPEAT_HEAD,
+        repeat_row("integer", "schools", "Сколько школ участвовало?"),
+        repeat_row("begin_repeat", "visits", "Школа", repeat_count="${schools}"),
+        repeat_row("text", "school_name", "Название школы"),
+        repeat_row("integer", "people", "Участников", relevant="${school_name} != ''"),
+        repeat_row("end_repeat", None),
+        repeat_row("begin repeat", "members", "Участник команды"),
+        repeat_row("text", "member", "Имя"),
+        repeat_row("end repeat", None),
+        repeat_row("begin repeat", "rounds", "Тур", repeat_count=3),
+        repeat_row("integer", "points", "Баллы"),
+        repeat_row("end repeat", None),
+    ]
+    form = load_xlsform(workbook(tmp_path / "repeats.xlsx", survey))
+    _schools, visits, members, rounds = form.questions
+    assert visits.type == "repeat"
+    assert (visits.count, visits.title) == ("schools", "Школа")
+    assert [q.id for q in visits.questions] == ["school_name", "people"]
+    assert members.type == "repeat"
+    assert members.count is None
+    assert rounds.type == "repeat"
+    assert rounds.count == 3
+    assert "type: repeat" in xlsform_to_yaml(tmp_path / "repeats.xlsx")
+
+
+def test_repeats_refused_with_their_cells(tmp_path: Path) -> None:
+    survey: Table = [
+        REPEAT_HEAD,
+        repeat_row("text", "words", "Слова", repeat_count="2"),
+        repeat_row("begin repeat", "a", "А", repeat_count="${words}"),
+        repeat_row("begin group", "g", "Группа"),
+        repeat_row("begin repeat", "b", "Б"),
+        repeat_row("text", "q", "Вопрос"),
+        repeat_row("end group", None),
+        repeat_row("end repeat", None),
+        repeat_row("begin repeat", "c", "В", repeat_count="много"),
+        repeat_row("text", "r", "Вопрос"),
+        repeat_row("end repeat", None),
+    ]
+    path = workbook(tmp_path / "bad_repeats.xlsx", survey)
+    assert problems(path) == [
+        ("form-error-xls-column-not-here", cell("survey", 2, "repeat_count", path)),
+        ("form-error-xls-group-in-repeat", cell("survey", 4, "type", path)),
+        ("form-error-xls-nested-repeat", cell("survey", 5, "type", path)),
+        ("form-error-xls-end-mismatch", cell("survey", 7, "type", path)),
+        ("form-error-xls-end-repeat-without-begin", cell("survey", 8, "type", path)),
+    ]
+    texts = [problem_text(p, t) for p in _problems(path)]
+    assert "лист «survey», строка 5, столбец «type»" in texts[2]
+
+
+def test_repeat_count_problems_name_their_cell(tmp_path: Path) -> None:
+    survey: Table = [
+        REPEAT_HEAD,
+        repeat_row("text", "words", "Слова"),
+        repeat_row("begin repeat", "a", "А", repeat_count="${words}"),
+        repeat_row("text", "q", "Вопрос"),
+        repeat_row("end repeat", None),
+        repeat_row("begin repeat", "c", "В", repeat_count="много"),
+        repeat_row("text", "r", "Вопрос"),
+        repeat_row("end repeat", None),
+    ]
+    path = workbook(tmp_path / "counts.xlsx", survey)
+    assert problems(path) == [
+        ("form-error-repeat-count", cell("survey", 6, "repeat_count", path)),
+        ("form-error-repeat-count-not-integer", cell("survey", 3, "repeat_count", path)),
+    ]
+
+
+def _problems(path: Path) -> list[Any]:
+    with pytest.raises(FormError) as error:
+        load_form(path)
+    return list(error.value.problems)

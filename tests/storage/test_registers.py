@@ -178,6 +178,21 @@ async def test_an_anonymised_record_has_no_name_no_id_and_no_hidden_answers(
     assert first.answers == {"q": 1}
 
 
+async def test_an_anonymised_record_leaves_out_the_entries_of_personal_repeat_questions(
+    database: Database,
+) -> None:
+    async with database.transaction() as uow:
+        version = await uow.forms.register("event", "d" * 64, "Мероприятие", {})
+        person = await _person(uow, 104, "Галина")
+        answers = {"member_name[1]": "Иван", "member_name[2]": "Олег", "memberxname[1]": "x"}
+        answers |= {"age[1]": 12, "member_name": "вне группы"}
+        await _send(uow, version.id, person, answers)
+    hidden = frozenset({"member_name"})
+    reading = Reading(KEY, anonymous=True, hidden_in_repeats=hidden)
+    [record] = await _read(database, Selection("event"), reading)
+    assert record.answers == {"memberxname[1]": "x", "age[1]": 12, "member_name": "вне группы"}
+
+
 async def test_batches_cross_their_boundary_without_losing_or_repeating(
     database: Database,
 ) -> None:

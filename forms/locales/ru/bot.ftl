@@ -106,6 +106,15 @@ dialog-button-contact-no = Нет, отправлю свой номер
 dialog-contact-kept = Записали номер из контакта.
 dialog-contact-send-own = Хорошо. Отправьте свой номер кнопкой «📱 Отправить мой номер» или напишите его.
 dialog-section = <i>{ $title }</i>
+dialog-repeat-entry = { $total ->
+    [0] <i>{ $title }</i>: запись { $number }
+   *[other] <i>{ $title }</i>: запись { $number } из { $total }
+}
+dialog-repeat-more = Записей в группе «{ $title }»: { $count }. Добавить ещё одну?
+dialog-button-add-entry = ➕ Добавить ещё
+dialog-review-entry = <i>{ $title }, запись { $number }:</i>
+dialog-button-add-entry-to = ➕ { $title }: добавить запись
+dialog-button-remove-entry = 🗑 { $title } { $number }
 dialog-current-answer = Сейчас: <b>{ $answer }</b>
 dialog-rating-scale = { $min } — { $min_label }, { $max } — { $max_label }.
 dialog-button-keep = Оставить как есть
