@@ -63,6 +63,11 @@ class PersonKind(StrEnum):
     other = "other"
 
 
+SCHOOLS_AUDIENCE = "school"
+"""A campaign's audience (``campaigns.kind``) for a school's form: the schools, reached through
+their confirmed heads; a school has answered once it has sent its response."""
+
+
 class SchoolGroup(StrEnum):
     """Which schools a campaign reaches."""
 

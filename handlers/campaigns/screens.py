@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from forms.i18n import Translator
 from forms.values import format_date
-from forms.vocabulary import Delivery, PersonKind, SchoolGroup
+from forms.vocabulary import SCHOOLS_AUDIENCE, Delivery, PersonKind, SchoolGroup
 from handlers.dialog.callbacks import StartForm
 from handlers.ui import Button, Callback, Keyboard, quote
 from storage.dto import CampaignDTO, Coverage
@@ -67,8 +67,11 @@ class Share:
 
 def share(rows: Sequence[Coverage], kind: str) -> Share:
     """Teachers are counted against the directory's «Педагогов» where every school has it;
-    otherwise against the people registered."""
+    otherwise against the people registered. Schools (a school's form) against the
+    directory's schools: each answers once."""
     answered = sum(row.answered for row in rows)
+    if kind == SCHOOLS_AUDIENCE:
+        return Share(answered, len(rows), True)
     if kind == PersonKind.teacher and rows and all(row.teachers for row in rows):
         return Share(answered, sum(row.teachers or 0 for row in rows), True)
     return Share(answered, sum(row.registered for row in rows), False)

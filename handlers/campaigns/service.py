@@ -9,7 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from forms.i18n import Translator
-from forms.vocabulary import CampaignState, Delivery, PersonKind, SchoolGroup
+from forms.schema import Form
+from forms.vocabulary import SCHOOLS_AUDIENCE, CampaignState, Delivery, PersonKind, SchoolGroup
 from handlers.access import Scope
 from handlers.campaigns.screens import (
     GROUPS,
@@ -170,7 +171,7 @@ class Campaigns:
             wave = await uow.waves.current(form.id, today)
             if form.responses == "per_period" and wave is None:
                 return Pressed(alert=self.t("campaign-needs-stage", title=form.title))
-            kind = PersonKind.parent if "parent" in form.roles else PersonKind.teacher
+            kind = _audience(form)
             campaign_id = await uow.campaigns.create(
                 form_id=form.id,
                 wave_id=wave.id if wave is not None else None,
@@ -222,6 +223,8 @@ class Campaigns:
         return Pressed(edit=await self.card(fresh))
 
     async def _kind(self, _s: Scope, campaign: CampaignDTO, _d: CampaignCallback) -> Pressed:
+        if campaign.kind == SCHOOLS_AUDIENCE:  # a school's form is answered by schools only
+            return Pressed(alert=self.t("campaign-kind-schools-only"))
         now = KINDS.index(PersonKind(campaign.kind))
         return await self._change(campaign, kind=KINDS[(now + 1) % len(KINDS)])
 
@@ -613,6 +616,13 @@ class Campaigns:
             about = Button(self.t("profile-button-fill"), StartForm(form=PROFILE_FORM).pack())
             return Reply(text + "\n" + self.t("school-link-ask-kind"), Keyboard.of([about]))
         return Reply(text)
+
+
+def _audience(form: Form) -> str:
+    """Who a new campaign of the form reaches first (the coordinator may change it)."""
+    if form.respondent == "school":
+        return SCHOOLS_AUDIENCE
+    return PersonKind.parent if "parent" in form.roles else PersonKind.teacher
 
 
 TEXT_LONGEST = 3500

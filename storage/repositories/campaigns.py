@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, func, insert, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from forms.vocabulary import SchoolGroup, SubmissionStatus
+from forms.vocabulary import SCHOOLS_AUDIENCE, Role, SchoolGroup, SubmissionStatus
 from storage.dto import CampaignDTO, Coverage, Recipient
 from storage.models import (
     Campaign,
@@ -50,6 +50,20 @@ def _responses(campaign: CampaignDTO, status: SubmissionStatus) -> ColumnElement
     return and_(of_form, Submission.status == status, since)
 
 
+def _of_audience(campaign: CampaignDTO) -> ColumnElement[bool]:
+    """People of the campaign's kind; for a school's form, the schools' confirmed heads."""
+    if campaign.kind == SCHOOLS_AUDIENCE:
+        return User.role == Role.school_head
+    return User.kind == campaign.kind
+
+
+def _answerer(campaign: CampaignDTO) -> ColumnElement[bool]:
+    """Whose responses count as a recipient's: their own; for a school, their school's."""
+    if campaign.kind == SCHOOLS_AUDIENCE:
+        return and_(Submission.school_key.is_not(None), Submission.school_id == User.school_id)
+    return Submission.respondent_id == User.id
+
+
 class CampaignRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._connection = connection
@@ -83,13 +97,11 @@ class CampaignRepository:
         return bool(result.rowcount)
 
     async def audience(self, campaign: CampaignDTO) -> list[Recipient]:
-        """The people the campaign is for: their profile's kind and school match."""
-        answered = exists().where(
-            Submission.respondent_id == User.id, _responses(campaign, SubmissionStatus.submitted)
-        )
-        draft = exists().where(
-            Submission.respondent_id == User.id, _responses(campaign, SubmissionStatus.draft)
-        )
+        """The people the campaign is for: their profile's kind and school match (for a
+        school's form: the confirmed heads, answered when their school has)."""
+        mine = _answerer(campaign)
+        answered = exists().where(mine, _responses(campaign, SubmissionStatus.submitted))
+        draft = exists().where(mine, _responses(campaign, SubmissionStatus.draft))
         query = (
             select(
                 User.id,
@@ -100,7 +112,7 @@ class CampaignRepository:
             )
             .join(School, School.id == User.school_id)
             .where(
-                User.kind == campaign.kind,
+                _of_audience(campaign),
                 User.erased_at.is_(None),
                 User.blocked_at.is_(None),
                 _in_schools(campaign),
@@ -118,16 +130,15 @@ class CampaignRepository:
         answered (by the school given in the response, else in the profile)."""
         registered = (
             select(User.school_id, func.count().label("n"))
-            .where(User.kind == campaign.kind, User.erased_at.is_(None))
+            .where(_of_audience(campaign), User.erased_at.is_(None))
             .group_by(User.school_id)
             .subquery()
         )
         their_school = func.coalesce(Submission.school_id, User.school_id)
+        schools = campaign.kind == SCHOOLS_AUDIENCE  # a school answers once, whoever sent it
+        counted = func.count(func.distinct(their_school if schools else Submission.respondent_id))
         answered = (
-            select(
-                their_school.label("school_id"),
-                func.count(func.distinct(Submission.respondent_id)).label("n"),
-            )
+            select(their_school.label("school_id"), counted.label("n"))
             .join(User, User.id == Submission.respondent_id)
             .where(_responses(campaign, SubmissionStatus.submitted))
             .group_by(their_school)

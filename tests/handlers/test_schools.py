@@ -395,3 +395,46 @@ async def test_a_school_form_cannot_be_anonymous() -> None:
         load_yaml_text(text)
     [problem] = refused.value.problems
     assert problem.message_id == "form-error-school-anonymous"
+
+
+# --- campaigns of a school's form ----------------------------------------------------------------
+
+
+async def test_a_campaign_of_a_schools_form_reaches_the_heads_and_counts_schools(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await give_role(sqlite_db, COORDINATOR, Role.coordinator)
+    await head_of(sqlite_db, ALICE, "OO-0102")  # СОШ № 7, ШНОР
+    await head_of(sqlite_db, BORIS, "OO-0102")
+    await head_of(sqlite_db, VERA, "OO-0104")  # ООШ № 12, ШНОР
+    async with sqlite_db.transaction() as uow:  # a teacher of a ШНОР is not a school's head
+        await uow.users.save_profile(TelegramProfile(2001, "Учитель"))
+        teacher_school = await uow.schools.school_by_code("OO-0104")
+        assert teacher_school is not None
+        await uow.users.set_profile(2001, PersonKind.teacher, teacher_school.id)
+    coordinator = person(dispatcher, bot, COORDINATOR)
+    alice, vera = person(dispatcher, bot, ALICE), person(dispatcher, bot, VERA)
+    await coordinator.send("/campaigns")
+    await coordinator.press(t("campaigns-button-new"))
+    await coordinator.press(TITLE)
+    card = coordinator.last()
+    assert t("person-kind-school") in card.text
+    await coordinator.press(t("campaign-button-kind"))
+    assert coordinator.callback_answer() == t("campaign-kind-schools-only")
+    await coordinator.press(t("campaign-button-schools"))  # ШНОР only
+    await coordinator.press(t("campaign-button-send", count=3))
+    assert any(TITLE in text for text in alice.texts())
+    assert any(TITLE in text for text in vera.texts())
+    assert person(dispatcher, bot, 2001).texts() == []
+
+    await alice.press(t("campaign-button-fill"))
+    await alice.send("30")
+    await alice.send("1")
+    await alice.press(t("answer-yes"))
+    await alice.press(t("dialog-button-submit"))
+    await coordinator.send("/campaigns")
+    await coordinator.press(t("campaigns-button-open", number=1))
+    board = coordinator.last().text
+    # Five ШНОР in the directory; one of them (СОШ № 7) has answered, whoever of its heads.
+    share = t("campaign-share", answered=1, expected=5, percent=20, base="directory")
+    assert t("campaign-board-total", share=share) in board

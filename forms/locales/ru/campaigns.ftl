@@ -8,6 +8,8 @@ person-kind-teacher = педагоги
 person-kind-head = руководители школ и заместители
 person-kind-parent = родители
 person-kind-other = другие участники
+person-kind-school = школы (отвечают руководители школ и заместители)
+campaign-kind-schools-only = Эту анкету заполняют школы: её получат руководители школ и заместители.
 
 school-group-all = все школы
 school-group-low = ШНОР
