@@ -39,6 +39,7 @@ from handlers.outbox.pace import Pace
 from handlers.outbox.sender import Sender, SenderSettings
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
+from handlers.schools.service import SchoolPictures
 from handlers.staff.service import Staff
 from handlers.telegram.campaigns import show_progress
 from handlers.telegram.downloads import BotDownloader
@@ -183,6 +184,9 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         campaigns=campaigns,
         heads=HeadClaims(access, t),
         requests=Requests(database, catalog, t),
+        pictures=SchoolPictures(
+            database, catalog, settings.targets_file, t, clock.zone, settings.picture_min_responses
+        ),
     )
 
 

@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     outbox_claim_seconds: float = Field(default=30.0, ge=1)
     outbox_attempts: int = Field(default=5, ge=1, le=100)
     outbox_poll_seconds: float = Field(default=2.0, gt=0, le=600)
+    # /myschool: a figure built from fewer responses is «недостаточно ответов».
+    picture_min_responses: int = Field(default=5, ge=1, le=100)
     # Campaigns (/campaigns): a new one's deadline, its reminders, its progress message.
     campaign_days: int = Field(default=14, ge=1, le=365)
     # The reminder plans a draft's «Напоминания» button goes through; the first is a new one's.

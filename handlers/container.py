@@ -20,6 +20,7 @@ from handlers.home.service import Home
 from handlers.outbox.sender import Sender
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
+from handlers.schools.service import SchoolPictures
 from handlers.staff.service import Staff
 from handlers.waves.service import Waves
 from handlers.workflows import Workflows
@@ -53,3 +54,4 @@ class Services:
     campaigns: Campaigns
     heads: HeadClaims
     requests: Requests
+    pictures: SchoolPictures

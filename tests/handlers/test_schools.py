@@ -6,11 +6,13 @@ new → accepted → done (or declined with a reason) and the school's heads are
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher
+from aiogram.methods import SendDocument
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -18,6 +20,7 @@ from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.directory import SAMPLE, read_directory
 from forms.i18n import translator
+from forms.loading import load_form
 from forms.vocabulary import CaseStatus, PersonKind, Role, SubmissionStatus
 from handlers.access import Scope
 from handlers.exporting.registers import Order, Requester
@@ -28,6 +31,7 @@ from storage.repositories.users import TelegramProfile
 from tests import updates
 from tests.conftest import MACHINE_SPEED
 from tests.handlers.conversation import Conversation
+from tests.handlers.export_data import LIBRARY, send, store
 from tests.handlers.test_access import give_role
 from tests.mocked_bot import TOKEN, MockedBot
 
@@ -438,3 +442,72 @@ async def test_a_campaign_of_a_schools_form_reaches_the_heads_and_counts_schools
     # Five ШНОР in the directory; one of them (СОШ № 7) has answered, whoever of its heads.
     share = t("campaign-share", answered=1, expected=5, percent=20, base="directory")
     assert t("campaign-board-total", share=share) in board
+
+
+# --- /myschool -----------------------------------------------------------------------------------
+
+TEACHER_IDS = itertools.count(3000)
+
+
+async def teachers_answered(database: Database, school_code: str, ratings: list[int]) -> None:
+    """Teachers of a school sent the self-diagnosis: a rating of «literacy» each, and those
+    who rated it 4 or 5 want courses."""
+    async with database.transaction() as uow:
+        school = await uow.schools.school_by_code(school_code)
+        assert school is not None
+        version = await store(uow, load_form(LIBRARY / "teacher_difficulties.yaml"))
+        for rating in ratings:
+            teacher = next(TEACHER_IDS)
+            await uow.users.save_profile(TelegramProfile(teacher, "Учитель"))
+            answers = {"literacy": rating, "support": ["courses"] if rating >= 4 else []}
+            await send(uow, version, teacher, answers, (school.id, school.municipality_id))
+
+
+async def test_myschool_shows_the_school_next_to_its_municipality_above_the_threshold(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await head_of(sqlite_db, ALICE, "OO-0102")  # СОШ № 7, Энск
+    await head_of(sqlite_db, BORIS, "OO-0103")  # Гимназия № 2, Энск
+    await teachers_answered(sqlite_db, "OO-0102", [5, 4, 4, 3, 4])  # five: shown
+    await teachers_answered(sqlite_db, "OO-0103", [1, 2, 1])  # three: too few
+    await teachers_answered(sqlite_db, "OO-0201", [5, 5, 5, 5, 5])  # another municipality
+    alice, boris = person(dispatcher, bot, ALICE), person(dispatcher, bot, BORIS)
+    literacy = "Насколько вам трудно формировать функциональную грамотность обучающихся?"
+    courses = "Курсы повышения квалификации"
+
+    await alice.send("/myschool")
+    text = alice.texts()[-1]
+    assert text.startswith(t("picture-title", school="СОШ № 7"))
+    # СОШ № 7: mean 4; Энск (eight teachers of two schools): 24 / 8 = 3.
+    assert t("picture-line", label=literacy, school="4", municipality="3") in text
+    assert t("picture-line", label=courses, school="80 %", municipality="50 %") in text
+    assert t("picture-answered", answered=5) in text
+    document = bot.session.of_type(SendDocument)[-1]
+    assert document.chat_id == ALICE
+    content = document.document.data  # type: ignore[union-attr]
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [literacy, 4, 3] in cells
+
+    # Гимназия № 2 has three answers: its own figures are not shown, Энск's are.
+    await boris.send("/myschool")
+    text = boris.texts()[-1]
+    too_few = t("picture-too-few")
+    assert t("picture-line", label=literacy, school=too_few, municipality="3") in text
+    assert "1,3" not in text
+
+
+async def test_myschool_is_for_heads_only_and_a_municipality_below_the_threshold_is_hidden(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await head_of(sqlite_db, VERA, "OO-0301")  # Лицей № 3, Приморский
+    await teachers_answered(sqlite_db, "OO-0301", [2, 3])
+    vera, boris = person(dispatcher, bot, VERA), person(dispatcher, bot, BORIS)
+    await vera.send("/myschool")
+    text = vera.texts()[-1]
+    literacy = "Насколько вам трудно формировать функциональную грамотность обучающихся?"
+    too_few = t("picture-too-few")
+    assert t("picture-line", label=literacy, school=too_few, municipality=too_few) in text
+    assert t("picture-no-requests") in text
+    await boris.send("/myschool")
+    assert boris.last().text == t("picture-not-head")

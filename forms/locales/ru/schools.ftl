@@ -45,3 +45,27 @@ request-moved-on = Заявку уже приняли, выполнили или
 request-none-open = Открытых заявок школ нет.
 request-open-title = Открытые заявки школ: { $count }.
 request-open-more = И ещё { $count }: сначала разберите эти.
+
+## /myschool: the school's picture next to the municipality's.
+picture-title = <b>Моя школа: «{ $school }»</b>
+picture-wave = Самодиагностика педагогов, этап «{ $wave }».
+picture-answered-of = Ответили { $answered } из { $expected } педагогов (по справочнику).
+picture-answered = Ответили педагогов: { $answered }.
+picture-areas = <b>Затруднения педагогов</b> (1 — нет затруднений, 5 — серьёзные), школа / «{ $municipality }»:
+picture-support = <b>Какая поддержка нужна</b> (доля педагогов), школа / муниципалитет:
+picture-line = • { $label }: { $school } / { $municipality }
+picture-too-few = недостаточно ответов
+picture-requests = <b>Заявки школы</b>: { $requests }.
+picture-no-requests = Заявок на поддержку школа пока не отправляла: анкета «Заявка школы на поддержку» в /start.
+picture-note = Ответы педагогов обезличены. Если ответов меньше { $minimum }, цифры не показываются: «недостаточно ответов». Таблица — в файле ниже.
+picture-not-head = Сведения о школе видит её руководитель или заместитель, когда координатор подтвердит его. Заполните «О себе» в /mydata: выберите «Руководитель школы или заместитель» и свою школу.
+picture-sheet = Моя школа
+picture-file = Школа { $school }.xlsx
+picture-wave-label = Этап самодиагностики
+picture-answered-label = Ответили педагогов (из них по справочнику)
+picture-column-area = Показатель
+picture-column-status = Статус заявки
+picture-column-count = Заявок
+picture-areas-title = Затруднения педагогов: средняя оценка от 1 (нет) до 5 (серьёзные)
+picture-support-title = Какая поддержка нужна: доля педагогов, %
+picture-requests-title = Заявки школы на поддержку

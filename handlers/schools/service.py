@@ -1,0 +1,156 @@
+"""/myschool: a head reads the school's anonymised picture next to the municipality's.
+
+The teachers' self-diagnosis (the form the targets file's ``summary: difficulties`` names)
+is read without names: the mean difficulty of each area and the share of teachers who want
+each form of support, of the latest stage. A figure built from fewer than ``minimum``
+responses is «недостаточно ответов», so no teacher can be singled out."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from exports.picture import Figure, SchoolPicture, write_picture
+from forms.i18n import Translator
+from forms.questions import ChoiceQuestion, RatingQuestion
+from forms.schema import Form
+from forms.targets import SHIPPED, DifficultySource, TargetsError, load_targets
+from forms.vocabulary import WorkflowKind
+from handlers.access import Scope
+from storage.catalog import FormCatalog
+from storage.database import Database
+from storage.dto import SchoolDTO
+from storage.repositories import UnitOfWork
+from storage.summary import Fact, SummaryReader, Within
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolPictures:
+    db: Database
+    catalog: FormCatalog
+    targets_file: Path
+    t: Translator
+    zone: ZoneInfo
+    minimum: int = 5
+
+    async def picture(self, scope: Scope) -> SchoolPicture | None:
+        """The picture of the school this person heads; None when they head none."""
+        if scope.head_of is None:
+            return None
+        source = self._source()
+        form = self.catalog.current(source.form)
+        async with self.db.read() as uow:
+            school = await uow.schools.school(scope.head_of)
+            if school is None:
+                return None
+            facts = [] if form is None else await self._facts(uow, form.form, source, school)
+            requests = await self._requests(uow, school.id)
+        if form is None:
+            return _empty(school, requests, self.minimum)
+        return self._draw(form.form, source, school, facts, requests)
+
+    def workbook(self, picture: SchoolPicture) -> bytes:
+        out = io.BytesIO()
+        write_picture(picture, out, self.t, self.zone)
+        return out.getvalue()
+
+    def _source(self) -> DifficultySource:
+        forms = {entry.form.id: entry.form for entry in self.catalog.all()}
+        try:
+            summary = load_targets(self.targets_file, forms).summary
+        except TargetsError:
+            summary = None
+        if summary is None:
+            summary = load_targets(SHIPPED).summary
+        assert summary is not None  # the shipped file has it (tests read it)
+        return summary.difficulties
+
+    async def _facts(
+        self, uow: UnitOfWork, form: Form, source: DifficultySource, school: SchoolDTO
+    ) -> list[Fact]:
+        questions = [q.id for q in _areas(form)] + [source.support]
+        within = Within(municipalities=frozenset({school.municipality_id}))
+        facts = await SummaryReader(uow.connection).facts(form.id, questions, within)
+        latest = facts[-1].wave if facts else None
+        return [fact for fact in facts if fact.wave == latest]
+
+    async def _requests(self, uow: UnitOfWork, school_id: int) -> list[tuple[str, int]]:
+        counted: dict[str, int] = {}
+        for case in await uow.cases.find(WorkflowKind.request, school_id=school_id):
+            counted[case.status.value] = counted.get(case.status.value, 0) + 1
+        return [(self.t(f"register-status-{status}"), n) for status, n in sorted(counted.items())]
+
+    def _draw(
+        self,
+        form: Form,
+        source: DifficultySource,
+        school: SchoolDTO,
+        facts: Sequence[Fact],
+        requests: Sequence[tuple[str, int]],
+    ) -> SchoolPicture:
+        mine = [fact for fact in facts if fact.school_code == school.code]
+        enough_mine, enough_all = len(mine) >= self.minimum, len(facts) >= self.minimum
+        areas = [
+            Figure(
+                area.label,
+                _mean(mine, area.id) if enough_mine else None,
+                _mean(facts, area.id) if enough_all else None,
+            )
+            for area in _areas(form)
+        ]
+        support = form.question(source.support)
+        options = support.options if isinstance(support, ChoiceQuestion) else ()
+        wanted = [
+            Figure(
+                option.label,
+                _share(mine, source.support, option.value) if enough_mine else None,
+                _share(facts, source.support, option.value) if enough_all else None,
+            )
+            for option in options
+        ]
+        return SchoolPicture(
+            school=school.short_name,
+            municipality=school.municipality_name,
+            wave=facts[-1].wave if facts else None,
+            answered=len(mine),
+            expected=school.teachers,
+            municipality_answered=len(facts),
+            areas=areas,
+            support=wanted,
+            requests=requests,
+            minimum=self.minimum,
+        )
+
+
+def _areas(form: Form) -> list[RatingQuestion]:
+    return [q for q in form.all_questions() if isinstance(q, RatingQuestion)]
+
+
+def _mean(facts: Sequence[Fact], question_id: str) -> float | None:
+    values = [
+        value
+        for fact in facts
+        if isinstance(value := fact.answers.get(question_id), int) and not isinstance(value, bool)
+    ]
+    return sum(values) / len(values) if values else None
+
+
+def _share(facts: Sequence[Fact], question_id: str, option: str) -> float:
+    chose = sum(1 for fact in facts if option in (fact.answers.get(question_id) or ()))
+    return 100 * chose / len(facts) if facts else 0.0
+
+
+def _empty(school: SchoolDTO, requests: Sequence[tuple[str, int]], minimum: int) -> SchoolPicture:
+    return SchoolPicture(
+        school.short_name,
+        school.municipality_name,
+        None,
+        0,
+        school.teachers,
+        0,
+        requests=requests,
+        minimum=minimum,
+    )
