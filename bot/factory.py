@@ -61,7 +61,17 @@ from storage.fsm import SQLStorage
 logger = logging.getLogger(__name__)
 PROMPTS_REMEMBERED = 10_000
 """Responses whose last screens one bot process remembers (see ``Prompts``)."""
-COMMANDS = ("start", "help", "cancel", "requests", "pairs", "mydata", "mute", "delete_me")
+COMMANDS = (
+    "start",
+    "help",
+    "cancel",
+    "requests",
+    "pairs",
+    "myschool",
+    "mydata",
+    "mute",
+    "delete_me",
+)
 
 
 @dataclass(frozen=True)
