@@ -15,7 +15,15 @@ from bot.export_cli import export
 from bot.runtime import settings_or_exit, t, with_database
 from bot.settings import TargetsSettings
 from bot.workflows import declared
-from forms.directory import SAMPLE, DirectoryError, SchoolRecord, read_directory
+from forms.directory import (
+    SAMPLE,
+    DirectoryError,
+    SchoolRecord,
+    parse_school_year,
+    read_directory,
+    school_year_of,
+    school_year_text,
+)
 from forms.loading import FormError, check_paths, form_files, readable_forms
 from forms.problems import Problem, problem_text
 from forms.slots import SlotsError, read_slots
@@ -169,11 +177,19 @@ def schools_group() -> None:
 @click.option(
     "--sample", is_flag=True, help="Load the small sample directory that ships with the bot."
 )
-def schools_import(table: Path | None, sample: bool) -> None:
+@click.option(
+    "--year",
+    "year_text",
+    help="The school year the table's ШНОР/ШНСУ flags are of, e.g. 2026/27 (default: the current).",
+)
+def schools_import(table: Path | None, sample: bool, year_text: str | None) -> None:
     """Load or update the directory from an .xlsx or .csv table (columns: see README)."""
     source = SAMPLE if sample else table
     if source is None or (sample and table is not None):
         raise click.UsageError("give a FILE or --sample")
+    year = parse_school_year(year_text) if year_text is not None else None
+    if year_text is not None and year is None:
+        raise click.UsageError(t("cli-schools-bad-year", year=year_text))
     try:
         records = read_directory(source)
     except DirectoryError as error:
@@ -182,7 +198,9 @@ def schools_import(table: Path | None, sample: bool) -> None:
         click.echo(t("cli-schools-refused"), err=True)
         raise SystemExit(1) from None
     settings = settings_or_exit()
-    result = with_database(settings, lambda database: _import_schools(database, records))
+    if year is None:
+        year = school_year_of(datetime.now(settings.zone).date())
+    result = with_database(settings, lambda database: _import_schools(database, records, year))
     click.echo(
         t(
             "cli-schools-imported",
@@ -190,6 +208,7 @@ def schools_import(table: Path | None, sample: bool) -> None:
             schools=result.schools,
             created=result.created,
             updated=result.updated,
+            year=school_year_text(year),
         )
     )
 
@@ -229,10 +248,10 @@ async def _import_slots(database: Database, consultant: int, moments: list[datet
         return sum([await uow.slots.add(consultant, moment) is not None for moment in moments])
 
 
-async def _import_schools(database: Database, records: list[SchoolRecord]) -> Imported:
+async def _import_schools(database: Database, records: list[SchoolRecord], year: int) -> Imported:
     await migrate.upgrade(database)
     async with database.transaction() as uow:
-        return await save_directory(uow, records)
+        return await save_directory(uow, records, year)
 
 
 async def _upgrade(database: Database, revision: str) -> str | None:

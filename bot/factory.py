@@ -195,7 +195,13 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         heads=HeadClaims(access, t),
         requests=Requests(database, catalog, t),
         pictures=SchoolPictures(
-            database, catalog, settings.targets_file, t, clock.zone, settings.picture_min_responses
+            database,
+            catalog,
+            settings.targets_file,
+            t,
+            clock.zone,
+            clock,
+            settings.picture_min_responses,
         ),
     )
 

@@ -37,6 +37,8 @@ class SchoolPicture:
     support: Sequence[Figure] = ()  # share of teachers who want each form of support, %
     requests: Sequence[tuple[str, int]] = ()  # the school's requests: status, how many
     minimum: int = 5  # fewer responses than this: a figure is not shown
+    low_results_years: int = 0  # school years in a row in the status ШНОР, up to this one
+    difficult_years: int = 0  # the same for ШНСУ
 
 
 def write_picture(picture: SchoolPicture, out: BinaryIO, t: Translator, zone: ZoneInfo) -> None:
@@ -46,6 +48,9 @@ def write_picture(picture: SchoolPicture, out: BinaryIO, t: Translator, zone: Zo
     w = SheetWriter(sheet, CellFactory(sheet, zone, t("register-cut-mark")), t("summary-no-data"))
     w.widths(60, 18, 18)
     w.line(t("picture-title", school=picture.school), look=TITLE)
+    for label, years in (("ШНОР", picture.low_results_years), ("ШНСУ", picture.difficult_years)):
+        if years:
+            w.line(t("picture-status", status=label, years=years))
     if picture.wave:
         w.line(t("picture-wave-label"), picture.wave)
     w.line(t("picture-answered-label"), picture.answered, picture.expected or "")

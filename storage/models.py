@@ -139,6 +139,21 @@ class School(Base):
     teachers: Mapped[int | None]  # «Педагогов» in the directory: a campaign's expected number
 
 
+class SchoolYear(Base):
+    """A school's flags in one school year (``year``: the year it starts, 2026 for 2026/27),
+    as the directory imported for that year said; ``schools`` keeps the latest."""
+
+    __tablename__ = "school_years"
+
+    school_id: Mapped[int] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    low_results: Mapped[bool] = mapped_column(Boolean)
+    difficult_conditions: Mapped[bool] = mapped_column(Boolean)
+    partner: Mapped[bool] = mapped_column(Boolean)
+
+
 class FormVersion(Base):
     """One definition of a form; a changed definition (new fingerprint) is a new version."""
 

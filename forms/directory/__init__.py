@@ -5,8 +5,10 @@ Pure: rows in, validated records or problems (with row numbers) out. Storage sav
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +161,30 @@ def _check_unique(
         problems.append(
             Problem("directory-error-duplicate", {"code": record.code, "row": first}, place=place)
         )
+
+
+SCHOOL_YEAR_START_MONTH = 9
+"""A school year starts on 1 September (the targets' periods agree)."""
+_SCHOOL_YEAR = re.compile(r"(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?")
+
+
+def school_year_of(day: date) -> int:
+    """The year a day's school year starts in: 2026 for any day from 1.09.2026 to 31.08.2027."""
+    return day.year if day.month >= SCHOOL_YEAR_START_MONTH else day.year - 1
+
+
+def parse_school_year(text: str) -> int | None:
+    """``2026/27``, ``2026-2027`` or ``2026`` → 2026; None for anything else (a second year
+    that does not follow the first, too)."""
+    match = _SCHOOL_YEAR.fullmatch(text.strip())
+    if match is None:
+        return None
+    first, second = int(match.group(1)), match.group(2)
+    if second is not None and int(second) % 100 != (first + 1) % 100:
+        return None
+    return first if 2000 <= first <= 2100 else None
+
+
+def school_year_text(year: int) -> str:
+    """2026 → «2026/27»."""
+    return f"{year}/{(year + 1) % 100:02d}"

@@ -10,6 +10,9 @@ from handlers.ui import quote
 
 def picture_text(t: Translator, picture: SchoolPicture) -> str:
     lines = [t("picture-title", school=quote(picture.school))]
+    for label, years in (("ШНОР", picture.low_results_years), ("ШНСУ", picture.difficult_years)):
+        if years:
+            lines.append(t("picture-status", status=label, years=years))
     if picture.wave:
         lines.append(t("picture-wave", wave=quote(picture.wave)))
     if picture.expected:

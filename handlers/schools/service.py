@@ -8,18 +8,20 @@ responses is «недостаточно ответов», so no teacher can be s
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from exports.picture import Figure, SchoolPicture, write_picture
+from forms.directory import school_year_of
 from forms.i18n import Translator
 from forms.questions import ChoiceQuestion, RatingQuestion
 from forms.schema import Form
 from forms.targets import SHIPPED, DifficultySource, TargetsError, load_targets
 from forms.vocabulary import WorkflowKind
 from handlers.access import Scope
+from handlers.clock import Clock
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.dto import SchoolDTO
@@ -34,6 +36,7 @@ class SchoolPictures:
     targets_file: Path
     t: Translator
     zone: ZoneInfo
+    clock: Clock
     minimum: int = 5
 
     async def picture(self, scope: Scope) -> SchoolPicture | None:
@@ -48,9 +51,18 @@ class SchoolPictures:
                 return None
             facts = [] if form is None else await self._facts(uow, form.form, source, school)
             requests = await self._requests(uow, school.id)
-        if form is None:
-            return _empty(school, requests, self.minimum)
-        return self._draw(form.form, source, school, facts, requests)
+            years = await uow.schools.years(school.id)
+        drawn = (
+            _empty(school, requests, self.minimum)
+            if form is None
+            else self._draw(form.form, source, school, facts, requests)
+        )
+        now = school_year_of(self.clock.today())
+        return replace(
+            drawn,
+            low_results_years=in_a_row(years, now, 0),
+            difficult_years=in_a_row(years, now, 1),
+        )
 
     def workbook(self, picture: SchoolPicture) -> bytes:
         out = io.BytesIO()
@@ -123,6 +135,14 @@ class SchoolPictures:
             requests=requests,
             minimum=self.minimum,
         )
+
+
+def in_a_row(years: Mapping[int, tuple[bool, bool]], now: int, flag: int) -> int:
+    """School years in a row, up to ``now``, the school had the status (0: not this year)."""
+    count = 0
+    while (known := years.get(now - count)) is not None and known[flag]:
+        count += 1
+    return count
 
 
 def _areas(form: Form) -> list[RatingQuestion]:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from forms.directory import school_year_of
 from forms.targets import (
     ActiveCases,
     ClosedCases,
@@ -36,7 +37,7 @@ from forms.targets import (
     Sent,
 )
 from forms.vocabulary import SubmissionStatus
-from storage.models import Answer, Case, FormVersion, School, Submission
+from storage.models import Answer, Case, FormVersion, School, SchoolYear, Submission
 from storage.scopes import within
 
 Answers = dict[str, Any]
@@ -62,7 +63,7 @@ class ProgressRepository:
         if isinstance(measure, ActiveCases):
             return measure.tally(await self.active_cases(measure, municipalities))
         if isinstance(measure, SchoolResponses):
-            directory = await self.directory(municipalities)
+            directory = await self.directory(municipalities, school_year_of(period.start))
             return measure.tally(await self.sent(measure, zone), period, directory)
         return measure.tally(await self.sent(measure, zone, municipalities), period)
 
@@ -135,22 +136,41 @@ class ProgressRepository:
         return [Sent(answers[row.id], _day(row.submitted_at, zone), row.code) for row in rows]
 
     async def directory(
-        self, municipalities: Collection[int] | None = None
+        self, municipalities: Collection[int] | None = None, year: int | None = None
     ) -> dict[str, DirectorySchool]:
-        """The directory's schools (in these municipalities) by code, with their flags."""
-        query = select(
-            School.code,
-            School.municipality_id,
-            School.low_results,
-            School.difficult_conditions,
-            School.partner,
-        )
+        """The directory's schools (in these municipalities) by code, with their flags: of
+        the school ``year`` where a directory of that year was imported, else the latest."""
+        kept = None if year is None else await self._year_kept(year)
+        if kept:
+            query = (
+                select(
+                    School.code,
+                    School.municipality_id,
+                    SchoolYear.low_results,
+                    SchoolYear.difficult_conditions,
+                    SchoolYear.partner,
+                )
+                .join(SchoolYear, SchoolYear.school_id == School.id)
+                .where(SchoolYear.year == year)
+            )
+        else:
+            query = select(
+                School.code,
+                School.municipality_id,
+                School.low_results,
+                School.difficult_conditions,
+                School.partner,
+            )
         if municipalities is not None:
             query = query.where(School.municipality_id.in_(sorted(municipalities)))
         return {
             row.code: DirectorySchool(row.code, row.municipality_id, _flags(row))
             for row in await self._connection.execute(query)
         }
+
+    async def _year_kept(self, year: int) -> bool:
+        query = select(SchoolYear.school_id).where(SchoolYear.year == year).limit(1)
+        return (await self._connection.execute(query)).first() is not None
 
     async def _answers(self, ids: list[int], questions: Collection[str]) -> dict[int, Answers]:
         found: dict[int, Answers] = {submission_id: {} for submission_id in ids}

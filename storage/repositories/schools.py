@@ -8,7 +8,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.dto import MunicipalityDTO, SchoolDTO
-from storage.models import Municipality, School
+from storage.models import Municipality, School, SchoolYear
 
 _SCHOOLS = select(
     School.id,
@@ -54,6 +54,14 @@ class SchoolRepository:
     async def school_by_code(self, code: str) -> SchoolDTO | None:
         row = (await self._connection.execute(_SCHOOLS.where(School.code == code))).first()
         return None if row is None else SchoolDTO(**row._mapping)
+
+    async def years(self, school_id: int) -> dict[int, tuple[bool, bool]]:
+        """The school years the directory was imported for: year → (ШНОР, ШНСУ)."""
+        query = select(
+            SchoolYear.year, SchoolYear.low_results, SchoolYear.difficult_conditions
+        ).where(SchoolYear.school_id == school_id)
+        rows = await self._connection.execute(query)
+        return {row.year: (row.low_results, row.difficult_conditions) for row in rows}
 
     async def save_municipality(self, code: str, name: str) -> int:
         """Create or rename a municipality by its code; returns its id."""

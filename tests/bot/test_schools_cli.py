@@ -143,3 +143,18 @@ def test_a_file_that_is_no_table_is_refused_in_russian(env: Path, tmp_path: Path
         assert done.exit_code == 1
         assert message in done.output
         assert "Traceback" not in done.output
+
+
+def test_an_import_keeps_the_flags_of_its_school_year(env: Path) -> None:
+    earlier = CliRunner().invoke(main, ["schools", "import", "--sample", "--year", "2025/26"])
+    assert earlier.exit_code == 0, earlier.output
+    assert "за 2025/26 учебный год" in earlier.stdout
+    current = CliRunner().invoke(main, ["schools", "import", "--sample"])
+    assert current.exit_code == 0, current.output
+    with sqlite3.connect(env) as db:
+        years = sorted({row[0] for row in db.execute("select year from school_years")})
+    assert len(years) == 2
+    assert years[0] == 2025
+    wrong = CliRunner().invoke(main, ["schools", "import", "--sample", "--year", "осень"])
+    assert wrong.exit_code == 2
+    assert "Учебный год «осень» не распознан" in wrong.output

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from bot.factory import create_dispatcher
 from bot.settings import Settings
-from forms.directory import SAMPLE, read_directory
+from forms.directory import SAMPLE, read_directory, school_year_of
 from forms.i18n import translator
 from forms.loading import load_form
 from forms.vocabulary import CaseStatus, PersonKind, Role, SubmissionStatus
@@ -471,6 +472,10 @@ async def test_myschool_shows_the_school_next_to_its_municipality_above_the_thre
     await teachers_answered(sqlite_db, "OO-0102", [5, 4, 4, 3, 4])  # five: shown
     await teachers_answered(sqlite_db, "OO-0103", [1, 2, 1])  # three: too few
     await teachers_answered(sqlite_db, "OO-0201", [5, 5, 5, 5, 5])  # another municipality
+    this_year = school_year_of(date.today())
+    async with sqlite_db.transaction() as uow:  # the directory of last year and of this one
+        await save_directory(uow, read_directory(SAMPLE), this_year - 1)
+        await save_directory(uow, read_directory(SAMPLE), this_year)
     alice, boris = person(dispatcher, bot, ALICE), person(dispatcher, bot, BORIS)
     literacy = "Насколько вам трудно формировать функциональную грамотность обучающихся?"
     courses = "Курсы повышения квалификации"
@@ -478,6 +483,8 @@ async def test_myschool_shows_the_school_next_to_its_municipality_above_the_thre
     await alice.send("/myschool")
     text = alice.texts()[-1]
     assert text.startswith(t("picture-title", school="СОШ № 7"))
+    # СОШ № 7 is ШНОР and ШНСУ in both years' directories; Гимназия № 2 in neither.
+    assert t("picture-status", status="ШНОР", years=2) in text
     # СОШ № 7: mean 4; Энск (eight teachers of two schools): 24 / 8 = 3.
     assert t("picture-line", label=literacy, school="4", municipality="3") in text
     assert t("picture-line", label=courses, school="80 %", municipality="50 %") in text
@@ -495,6 +502,7 @@ async def test_myschool_shows_the_school_next_to_its_municipality_above_the_thre
     too_few = t("picture-too-few")
     assert t("picture-line", label=literacy, school=too_few, municipality="3") in text
     assert "1,3" not in text
+    assert "В статусе" not in text
 
 
 async def test_myschool_is_for_heads_only_and_a_municipality_below_the_threshold_is_hidden(

@@ -8,11 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from forms.targets import Coverage, Period, Result, Targets, period_of, read_targets
 from storage.database import Database
-from storage.models import Submission
+from storage.models import SchoolYear, Submission
 from storage.repositories.users import TelegramProfile
 
 MOSCOW = ZoneInfo("Europe/Moscow")
@@ -185,3 +185,28 @@ async def test_responses_without_a_date_question_count_by_the_day_they_were_sent
     later = await figures(database, next_year)
     assert later["surveyed_share"] == Coverage(0, 4)
     assert later["low_results_at_seminars"] == 0
+
+
+async def test_the_targets_count_the_flags_of_the_school_year_they_are_for(
+    database: Database, region: Region
+) -> None:
+    """The directory imported for 2026/27 made C a ШНОР and dropped D: this year's figures
+    follow it; a year without an import of its own reads the latest flags."""
+    async with database.transaction() as uow:
+        rows = [
+            {
+                "school_id": school_id,
+                "year": 2026,
+                "low_results": code in "ABC",
+                "difficult_conditions": code in "BE",
+                "partner": False,
+            }
+            for code, (school_id, _town) in region.schools.items()
+        ]
+        await uow.connection.execute(insert(SchoolYear), rows)
+    autumn = await figures(database, AUTUMN)
+    assert autumn["low_results_at_seminars"] == 2  # C and A now; D is no longer ШНОР
+    assert autumn["low_results_share"] == Coverage(2, 3)  # A, C of A, B, C
+    earlier = await figures(database, period_of("school_year", date(2025, 11, 23)))
+    # The latest flags (A, B, D): B took part in a seminar of August 2026.
+    assert earlier["low_results_share"] == Coverage(1, 3)

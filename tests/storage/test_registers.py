@@ -164,6 +164,7 @@ async def test_a_full_record_names_the_respondent(database: Database) -> None:
         pseudonym=pseudonym_code(101, KEY),
         answers={"q": 1, "phone": "+79161234567"},
         extra={},
+        school={"name": "Школа 1", "municipality": "Северный район"},  # where it is placed
     )
 
 

@@ -35,7 +35,8 @@ cli-forms-problems = { $count ->
    *[many] Найдено { $count } ошибок.
 } Исправьте их и проверьте файлы ещё раз.
 cli-forms-written = Анкета сохранена в { $path }. Проверьте её и положите в папку анкет (FORMS_DIR).
-cli-schools-imported = Справочник загружен: муниципалитетов — { $municipalities }, школ — { $schools } (новых — { $created }, обновлено — { $updated }).
+cli-schools-imported = Справочник загружен: муниципалитетов — { $municipalities }, школ — { $schools } (новых — { $created }, обновлено — { $updated }). Статусы ШНОР и ШНСУ сохранены за { $year } учебный год.
+cli-schools-bad-year = Учебный год «{ $year }» не распознан. Напишите его так: 2026/27.
 cli-schools-refused = Справочник не загружен: исправьте ошибки и загрузите файл ещё раз. В базе ничего не изменилось.
 table-error-type = Нужна таблица Excel (.xlsx) или CSV, а у файла расширение «{ $suffix }». Старый формат .xls сохраните в Excel как «Книга Excel (.xlsx)».
 table-error-encoding = Не удалось прочитать текст файла. Сохраните его в Excel как «CSV UTF-8 (разделитель — запятая)» или как «Книга Excel (.xlsx)».

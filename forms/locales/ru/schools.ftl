@@ -48,6 +48,12 @@ request-open-more = И ещё { $count }: сначала разберите эт
 
 ## /myschool: the school's picture next to the municipality's.
 picture-title = <b>Моя школа: «{ $school }»</b>
+picture-status = { $years ->
+    [1] В статусе { $status } первый учебный год.
+    [one] В статусе { $status } { $years } учебный год подряд, включая этот.
+    [few] В статусе { $status } { $years } учебных года подряд, включая этот.
+   *[many] В статусе { $status } { $years } учебных лет подряд, включая этот.
+}
 picture-wave = Самодиагностика педагогов, этап «{ $wave }».
 picture-answered-of = Ответили { $answered } из { $expected } педагогов (по справочнику).
 picture-answered = Ответили педагогов: { $answered }.
