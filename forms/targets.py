@@ -36,7 +36,7 @@ from forms.questions import (
     QuestionId,
     SchoolQuestion,
 )
-from forms.schema import Form, FormId, Loc, StructureError, _value_problems
+from forms.schema import Form, FormId, Loc, StructureError, _value_problems, split_entry_id
 from forms.vocabulary import CLOSED_CASES, CaseStatus
 from forms.yamlfile import line_of, parse_yaml, plain_params, yaml_place
 
@@ -175,6 +175,18 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
+def every_answer(answers: Mapping[str, Any], question_id: str) -> list[Any]:
+    """A question's answer; for a question of a repeat, the answer of every entry (each
+    school of an event, each subject's participants)."""
+    if question_id in answers:
+        return [answers[question_id]]
+    return [
+        value
+        for answer_id, value in answers.items()
+        if (entry := split_entry_id(answer_id)) is not None and entry[0] == question_id
+    ]
+
+
 def _number(value: Any) -> Figure:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
 
@@ -277,7 +289,12 @@ class ResponseSum(Responses):
     def tally(
         self, rows: Iterable[Sent], period: Period, directory: Directory = NO_SCHOOLS
     ) -> Figure:
-        return sum(_number(row.answers.get(self.sum)) for row in rows if self.counts(row, period))
+        return sum(
+            _number(value)
+            for row in rows
+            if self.counts(row, period)
+            for value in every_answer(row.answers, self.sum)
+        )
 
 
 class SchoolResponses(Responses):
@@ -294,7 +311,7 @@ class SchoolResponses(Responses):
         codes = (
             {row.school}
             if not self.schools
-            else {_school_code(row.answers.get(q)) for q in self.schools}
+            else {_school_code(v) for q in self.schools for v in every_answer(row.answers, q)}
         )
         return {directory[code] for code in codes if code is not None and code in directory}
 
@@ -643,7 +660,7 @@ def _typed(
     kinds: tuple[type, ...],
     message_id: str,
 ) -> Found:
-    question = form.question(question_id)
+    question = next((q for q in form.every_question() if q.id == question_id), None)
     if question is None:
         return [(loc, *_missing(form, question_id))]
     if not isinstance(question, kinds):

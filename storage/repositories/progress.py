@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.directory import school_year_of
@@ -176,14 +176,22 @@ class ProgressRepository:
         found: dict[int, Answers] = {submission_id: {} for submission_id in ids}
         if not ids or not questions:
             return found
+        asked = or_(
+            Answer.question_id.in_(sorted(questions)),
+            *(Answer.question_id.like(_entries_of(q), escape="\\") for q in sorted(questions)),
+        )
         for start in range(0, len(ids), CHUNK):
             query = select(Answer.submission_id, Answer.question_id, Answer.value).where(
-                Answer.submission_id.in_(ids[start : start + CHUNK]),
-                Answer.question_id.in_(sorted(questions)),
+                Answer.submission_id.in_(ids[start : start + CHUNK]), asked
             )
             for row in await self._connection.execute(query):
                 found[row.submission_id][row.question_id] = row.value
         return found
+
+
+def _entries_of(question_id: str) -> str:
+    """A LIKE pattern of the entries' answers of a repeat's question: ``school[1]``, …"""
+    return question_id.replace("_", "\\_") + "[%"
 
 
 def _moment(day: date, zone: ZoneInfo) -> datetime:
