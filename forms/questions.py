@@ -178,6 +178,9 @@ class RatingQuestion(BaseQuestion):
     max: int = Field(default=5, ge=1, le=10)
     min_label: str = Field(default="", max_length=100)
     max_label: str = Field(default="", max_length=100)
+    feedback: str = Field(default="", max_length=500)
+    """Said to the person after sending when they rated this at or above the form's
+    ``feedback_from``: the support on offer for it (a self-diagnosis)."""
 
     @model_validator(mode="after")
     def _bounds_agree(self) -> RatingQuestion:

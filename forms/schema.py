@@ -158,6 +158,9 @@ class Form(Model):
     closes_at: date | None = None
     consent: bool = False
     retention_days: int | None = Field(default=None, ge=1, le=3650)
+    feedback_from: int | None = Field(default=None, ge=0, le=10)
+    """After sending, the person is told the ``feedback`` of each rating they gave at least
+    this (their own areas of difficulty, with the support on offer)."""
     workflow: WorkflowKind | None = None
     attached_to: FormId | None = None
     questions: tuple[Item, ...] = Field(min_length=1)

@@ -16,6 +16,7 @@ from typing import Any
 from forms import engine
 from forms.display import format_answer
 from forms.engine import QuestionScreen, ReviewScreen
+from forms.feedback import feedback_for
 from forms.i18n import Translator
 from forms.inputs import (
     Accepted,
@@ -527,13 +528,24 @@ class Dialog:
         assert isinstance(review, ReviewScreen)
         thanks = self.t("dialog-submitted", title=ctx.form.title, number=ctx.submission.id)
         texts = split_text([thanks, *review_lines(self._view(ctx), review)])
+        feedback = self._feedback(ctx.form, kept)
         return Outcome(
-            replies=(*(Reply(text) for text in texts), *follow.replies),
+            replies=(*(Reply(text) for text in texts), *feedback, *follow.replies),
             finished=True,
             drop_keyboard=True,
             notices=follow.notices,
             committed=follow.committed,
         )
+
+    def _feedback(self, form: Form, kept: dict[str, Any]) -> tuple[Reply, ...]:
+        """A self-diagnosis answers back: the person's own areas, with the support on offer."""
+        found = feedback_for(form, kept)
+        if found is None:
+            return ()
+        if not found:
+            return (Reply(self.t("dialog-feedback-none")),)
+        items = "\n".join(f"• {quote(text)}" for text in found)
+        return tuple(Reply(text) for text in split_text([self.t("dialog-feedback", items=items)]))
 
     async def _mark_sent(self, uow: UnitOfWork, ctx: Context, kept: dict[str, Any]) -> bool:
         """The draft becomes the response that counts; False when it was sent already.

@@ -57,10 +57,27 @@ questions:
 """
 
 
+SELF_CHECK = """
+id: self_check
+title: Самодиагностика
+feedback_from: 4
+questions:
+  - type: rating
+    id: assessment
+    label: Насколько вам трудно оценивать работы?
+    feedback: "Оценивание: семинары по формирующему оцениванию <для всех>."
+  - type: rating
+    id: parents
+    label: Насколько вам трудно работать с родителями?
+    feedback: "Работа с родителями: консультации кабинета «Консультант-прогноз»."
+"""
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     (tmp_path / "forms").mkdir()
     (tmp_path / "forms" / "school_staff.yaml").write_text(FORM, encoding="utf-8")
+    (tmp_path / "forms" / "self_check.yaml").write_text(SELF_CHECK, encoding="utf-8")
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         bot_token=TOKEN,
@@ -519,3 +536,24 @@ async def test_myschool_is_for_heads_only_and_a_municipality_below_the_threshold
     assert t("picture-no-requests") in text
     await boris.send("/myschool")
     assert boris.last().text == t("picture-not-head")
+
+
+
+async def test_a_teacher_gets_their_own_areas_with_the_support_on_offer(
+    dispatcher: Dispatcher, bot: MockedBot
+) -> None:
+    anna = person(dispatcher, bot, 4001)
+    await open_form(anna, "Самодиагностика")
+    await anna.press("5")
+    await anna.press("2")
+    await anna.press(t("dialog-button-submit"))
+    items = "• Оценивание: семинары по формирующему оцениванию &lt;для всех&gt;."
+    assert anna.last().text == t("dialog-feedback", items=items)
+    assert "Консультант-прогноз" not in anna.last().text  # rated 2: not an area of hers
+
+    boris = person(dispatcher, bot, 4002)
+    await open_form(boris, "Самодиагностика")
+    await boris.press("1")
+    await boris.press("3")
+    await boris.press(t("dialog-button-submit"))
+    assert boris.last().text == t("dialog-feedback-none")
