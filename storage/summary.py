@@ -16,7 +16,16 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.vocabulary import SubmissionStatus
-from storage.models import Answer, Case, FormVersion, Municipality, School, Submission, Wave
+from storage.models import (
+    Answer,
+    Case,
+    FormVersion,
+    Municipality,
+    School,
+    SchoolYear,
+    Submission,
+    Wave,
+)
 from storage.registers import BATCH_SIZE as CHUNK
 from storage.scopes import within
 
@@ -99,9 +108,28 @@ class SummaryReader:
         query = select(Wave.title).where(Wave.form_id == form_id).order_by(Wave.opens_on, Wave.id)
         return list((await self._connection.execute(query)).scalars())
 
-    async def low_result_schools(self, municipalities: frozenset[int] | None) -> frozenset[str]:
-        """Codes of the schools with low results (in these municipalities)."""
-        query = select(School.code).where(School.low_results.is_(True))
+    async def low_result_schools(
+        self, municipalities: frozenset[int] | None, year: int | None = None
+    ) -> frozenset[str]:
+        """Codes of the schools with low results (in these municipalities): in the school
+        ``year`` where a directory of that year was imported, else in the latest."""
+        kept = (
+            year is not None
+            and (
+                await self._connection.execute(
+                    select(SchoolYear.school_id).where(SchoolYear.year == year).limit(1)
+                )
+            ).first()
+            is not None
+        )
+        if kept:
+            query = (
+                select(School.code)
+                .join(SchoolYear, SchoolYear.school_id == School.id)
+                .where(SchoolYear.year == year, SchoolYear.low_results.is_(True))
+            )
+        else:
+            query = select(School.code).where(School.low_results.is_(True))
         if municipalities is not None:
             query = query.where(School.municipality_id.in_(sorted(municipalities)))
         return frozenset((await self._connection.execute(query)).scalars())

@@ -31,6 +31,7 @@ from exports.facts import (
 )
 from exports.summary import write_summary
 from forms.conditions import selected_values
+from forms.directory import school_year_of
 from forms.i18n import Translator
 from forms.questions import OTHER, ChoiceQuestion, RatingQuestion, SchoolQuestion
 from forms.schema import Form
@@ -111,7 +112,8 @@ class Summarizer:
             consultations = await facts.consultations(reader, within)
             pairs = await facts.pairs(reader, within)
             events = await facts.events(reader, within)
-            low_results = await reader.low_result_schools(municipalities)
+            year = school_year_of(period.first) if period.first is not None else None
+            low_results = await reader.low_result_schools(municipalities, year)
             titles = {
                 form_id: form.title for form_id, form in {**self.form_files(), **forms}.items()
             }

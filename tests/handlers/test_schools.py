@@ -538,7 +538,6 @@ async def test_myschool_is_for_heads_only_and_a_municipality_below_the_threshold
     assert boris.last().text == t("picture-not-head")
 
 
-
 async def test_a_teacher_gets_their_own_areas_with_the_support_on_offer(
     dispatcher: Dispatcher, bot: MockedBot
 ) -> None:

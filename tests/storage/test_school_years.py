@@ -19,6 +19,7 @@ from forms.directory import (
 from forms.targets import period_of
 from storage.database import Database
 from storage.directory import save_directory
+from storage.summary import SummaryReader
 
 LYCEUM = "OO-0301"  # Лицей № 3: not ШНОР in the sample
 
@@ -40,6 +41,13 @@ async def test_each_years_import_keeps_its_flags(database: Database) -> None:
         earlier = await progress.directory(None, 2025)
         now = await progress.directory(None, 2026)
         never = await progress.directory(None, 2019)  # no import of that year: the latest
+        summary = SummaryReader(uow.connection)
+        summary_earlier = await summary.low_result_schools(None, 2025)
+        summary_now = await summary.low_result_schools(None, 2026)
+        summary_latest = await summary.low_result_schools(None)
+    assert LYCEUM not in summary_earlier
+    assert LYCEUM in summary_now
+    assert LYCEUM in summary_latest
     assert "low_results" not in {str(f) for f in earlier[LYCEUM].flags}
     assert "low_results" in {str(f) for f in now[LYCEUM].flags}
     assert "low_results" in {str(f) for f in never[LYCEUM].flags}
