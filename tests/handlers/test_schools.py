@@ -24,10 +24,12 @@ from forms.i18n import translator
 from forms.loading import load_form
 from forms.vocabulary import CaseStatus, PersonKind, Role, SubmissionStatus
 from handlers.access import Scope
+from handlers.dialog.data import DialogData
 from handlers.exporting.registers import Order, Requester
 from storage.database import Database
 from storage.directory import save_directory
 from storage.models import Case, Submission
+from storage.repositories.submissions import school_key
 from storage.repositories.users import TelegramProfile
 from tests import updates
 from tests.conftest import MACHINE_SPEED
@@ -121,6 +123,15 @@ async def head_of(database: Database, user_id: int, school_code: str) -> None:
         assert school is not None
         await uow.users.set_profile(user_id, PersonKind.head, school.id)
         await uow.roles.grant(user_id, Role.school_head)
+
+
+async def school_draft_of(database: Database, school_code: str) -> int:
+    async with database.read() as uow:
+        school = await uow.schools.school_by_code(school_code)
+        assert school is not None
+        draft = await uow.submissions.school_draft(school_key("school_staff", school.id, None))
+    assert draft is not None
+    return draft.id
 
 
 async def form_buttons(chat: Conversation) -> list[str]:
@@ -258,6 +269,7 @@ async def test_two_heads_of_a_school_continue_one_draft_and_send_one_response(
     await open_form(alice, TITLE)
     await alice.send("25")
     assert "Сколько вакансий учителей?" in alice.last().text
+    alices_draft = await school_draft_of(sqlite_db, "OO-0102")
 
     # Boris sees the school's draft in his menu, and opening the form continues it.
     await boris.send("/start")
@@ -278,6 +290,15 @@ async def test_two_heads_of_a_school_continue_one_draft_and_send_one_response(
 
     # Vera's school has its own response.
     await open_form(vera, TITLE)
+    mine = await school_draft_of(sqlite_db, "OO-0201")
+    # A forged «Продолжить» naming another school's draft is refused, and so is a dialog
+    # pointed at it: she is no head of that school.
+    await vera.press_data(f"dr:{alices_draft}:r", vera.last().message_id)
+    assert vera.callback_answer() == t("stale-button")
+    dialog = dispatcher["services"].dialogs.of(VERA)
+    refused = await dialog.show(DialogData(submission=alices_draft))
+    assert [reply.text for reply in refused.replies] == [t("dialog-gone")]
+    assert mine != alices_draft
     assert "Сколько педагогов работает в школе?" in vera.last().text
     await vera.send("12")
     await vera.send("0")
