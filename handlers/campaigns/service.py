@@ -10,7 +10,14 @@ from datetime import timedelta
 
 from forms.i18n import Translator
 from forms.schema import Form
-from forms.vocabulary import SCHOOLS_AUDIENCE, CampaignState, Delivery, PersonKind, SchoolGroup
+from forms.vocabulary import (
+    SCHOOLS_AUDIENCE,
+    CampaignState,
+    Delivery,
+    PersonKind,
+    Role,
+    SchoolGroup,
+)
 from handlers.access import Scope
 from handlers.campaigns.screens import (
     GROUPS,
@@ -609,6 +616,13 @@ class Campaigns:
             school = await uow.schools.school(school_id) if school_id is not None else None
             if school is None:
                 return Reply(self.t("school-link-unknown"))
+            before = await uow.users.get(user_id)
+            if before is not None and before.role is Role.school_head:
+                # A head's school changes only through «О себе», where a coordinator
+                # confirms it again; a link of another school must not move their role.
+                if before.school_id != school.id:
+                    return Reply(self.t("school-link-head", school=quote(school.short_name)))
+                return Reply(self.t("school-link-joined", school=quote(school.short_name)))
             await uow.users.set_profile(user_id, None, school.id)
             user = await uow.users.get(user_id)
         text = self.t("school-link-joined", school=quote(school.short_name))

@@ -577,3 +577,22 @@ async def test_a_teacher_gets_their_own_areas_with_the_support_on_offer(
     await boris.press("3")
     await boris.press(t("dialog-button-submit"))
     assert boris.last().text == t("dialog-feedback-none")
+
+
+async def test_a_school_link_does_not_move_a_head_to_another_school(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await give_role(sqlite_db, COORDINATOR, Role.coordinator)
+    await head_of(sqlite_db, ALICE, "OO-0102")
+    coordinator, alice = person(dispatcher, bot, COORDINATOR), person(dispatcher, bot, ALICE)
+    await coordinator.send("/link OO-0201")
+    found = re.search(r"start=(sch_[\w-]+)", coordinator.last().text)
+    assert found, coordinator.last().text
+    await alice.send(f"/start {found.group(1)}")
+    assert alice.last().text == t("school-link-head", school="Заречная СОШ")
+    async with sqlite_db.read() as uow:
+        user = await uow.users.get(ALICE)
+        school = await uow.schools.school_by_code("OO-0102")
+    assert user is not None
+    assert school is not None
+    assert (user.role, user.school_id) == (Role.school_head, school.id)
