@@ -88,34 +88,39 @@ REVIEW = ""
 """What ``Prompts`` records for the review screen (no question on it)."""
 
 
+Seen = tuple[int, int]
+"""Whose screens: a submission, in one person's chat (message ids are counted per chat, and a
+school's shared draft is answered from several chats)."""
+
+
 class Prompts:
-    """Per submission, the last few screens the bot sent — the message id that began each and
-    the question on it — as this process sent them: the question a person was looking at
-    when they typed is the one of the latest screen before their message. A bounded memory
-    (``size`` submissions, the least recently told forgotten first); after a restart it is
-    empty, and ``Dialog._retyped`` reads the message numbers and times alone."""
+    """Per submission and chat, the last few screens the bot sent — the message id that began
+    each and the question on it — as this process sent them: the question a person was
+    looking at when they typed is the one of the latest screen before their message. A
+    bounded memory (``size`` chats, the least recently told forgotten first); after a restart
+    it is empty, and ``Dialog._retyped`` reads the message numbers and times alone."""
 
     def __init__(self, size: int = 10_000, depth: int = 4) -> None:
         self.size, self.depth = size, depth
-        self._shown: OrderedDict[int, deque[tuple[int, str]]] = OrderedDict()
+        self._shown: OrderedDict[Seen, deque[tuple[int, str]]] = OrderedDict()
 
-    def shown(self, submission_id: int, message_id: int, question_id: str) -> None:
-        screens = self._shown.get(submission_id)
+    def shown(self, seen: Seen, message_id: int, question_id: str) -> None:
+        screens = self._shown.get(seen)
         if screens is None:
-            screens = self._shown[submission_id] = deque(maxlen=self.depth)
+            screens = self._shown[seen] = deque(maxlen=self.depth)
         screens.append((message_id, question_id))
-        self._shown.move_to_end(submission_id)
+        self._shown.move_to_end(seen)
         while len(self._shown) > self.size:
             self._shown.popitem(last=False)
 
-    def before(self, submission_id: int, message_id: int) -> tuple[int, str] | None:
+    def before(self, seen: Seen, message_id: int) -> tuple[int, str] | None:
         """The latest screen sent before ``message_id``, if remembered."""
-        earlier = [s for s in self._shown.get(submission_id, ()) if s[0] < message_id]
+        earlier = [s for s in self._shown.get(seen, ()) if s[0] < message_id]
         return max(earlier, default=None)
 
-    def after(self, submission_id: int, message_id: int) -> int | None:
+    def after(self, seen: Seen, message_id: int) -> int | None:
         """The message id of the first screen sent after ``message_id``, if remembered."""
-        later = [s[0] for s in self._shown.get(submission_id, ()) if s[0] > message_id]
+        later = [s[0] for s in self._shown.get(seen, ()) if s[0] > message_id]
         return min(later, default=None)
 
     def __len__(self) -> int:
@@ -190,8 +195,9 @@ class Dialog:
 
         async def step(uow: UnitOfWork, ctx: Context) -> Outcome:
             ctx.message, ctx.raw = message, raw
-            if self._retyped(ctx):
-                return await self._already_saved(uow, ctx)
+            answered = self._retyped(ctx)
+            if answered is not None:
+                return await self._already_saved(uow, ctx, answered)
             return await self._typed(uow, ctx, raw)
 
         return await self._run(data, step)
@@ -242,31 +248,35 @@ class Dialog:
             and user.school_id == submission.school_id
         )
 
-    def _retyped(self, ctx: Context) -> bool:
-        """Whether the message answers a question already answered, not the one the person
-        is at now: it was handled already (Telegram hands an update it was not told of again
-        after a restart); or it was sent before the bot's reply to the latest typed answer and
-        seconds after it (typed again because no reply came); or it is the first message after
-        a screen of a question answered since (the bot showed it again). Messages sent
-        together (within ``retyped_after``) answer the questions in turn."""
+    def _retyped(self, ctx: Context) -> str | None:
+        """The question already answered that the message answers, not the one the person
+        is at now; None when it answers the current one. It was handled already (Telegram
+        hands an update it was not told of again after a restart); or it was sent before the
+        bot's reply to the latest typed answer and seconds after it (typed again because no
+        reply came); or it is the first message after a screen of a question answered since
+        (the bot showed it again, or another head of the school answered it in their chat).
+        Messages sent together (within ``retyped_after``) answer the questions in turn, unless
+        they say the same words."""
         last, message = ctx.last_typed, ctx.message
         if message is None:
-            return False
+            return None
+        typed_again = None if last is None else last.question_id
         if last is not None and message.message_id <= last.message_id:
-            return True
+            return typed_again
         if last is not None:
-            reply = self.prompts.after(ctx.submission.id, last.message_id)
+            reply = self.prompts.after((ctx.submission.id, self.user_id), last.message_id)
             if reply is not None and message.message_id < reply:  # sent before the reply
-                return self._again(ctx, last)
-        screen = self.prompts.before(ctx.submission.id, message.message_id)
+                return typed_again if self._again(ctx, last) else None
+        screen = self.prompts.before((ctx.submission.id, self.user_id), message.message_id)
         if screen is None:
-            return self._retyped_unseen(ctx)
+            return typed_again if self._retyped_unseen(ctx) else None
         shown_at, question_id = screen
         if last is not None and last.message_id > shown_at:  # answered after that screen
-            return self._again(ctx, last)
+            return typed_again if self._again(ctx, last) else None
         current = ctx.screen()
         now = REVIEW if isinstance(current, ReviewScreen) else current.question.id
-        return question_id != now and question_id in ctx.answers
+        answered_since = question_id != now and question_id in ctx.answers
+        return question_id if answered_since else None
 
     def _again(self, ctx: Context, last: TypedAnswer) -> bool:
         """Sent before the person could see the next question: seconds after the latest
@@ -303,11 +313,12 @@ class Dialog:
             and (ctx.raw.text.strip() == saved.strip())
         )
 
-    async def _already_saved(self, uow: UnitOfWork, ctx: Context) -> Outcome:
-        """What was saved, and the question the person is at, asked again."""
-        assert ctx.last_typed is not None
-        question = engine.find_question(ctx.form, ctx.answers, ctx.last_typed.question_id)
-        assert question is not None
+    async def _already_saved(self, uow: UnitOfWork, ctx: Context, question_id: str) -> Outcome:
+        """What was saved for the question the message answered, and the question the person
+        is at, asked again."""
+        question = engine.find_question(ctx.form, ctx.answers, question_id)
+        if question is None or question.id not in ctx.answers:  # hidden since: ask on
+            return Outcome(replies=tuple(await self._render(uow, ctx)))
         value = ctx.answers[question.id]
         said = self.t(
             "dialog-answer-was-saved",

@@ -94,7 +94,7 @@ async def apply(
     sent = await send(bot, chat_id, outcome.replies)
     if outcome.screen is not None and sent:
         submission_id, question_id = outcome.screen
-        services.dialogs.prompts.shown(submission_id, sent[0], question_id)
+        services.dialogs.prompts.shown((submission_id, chat_id), sent[0], question_id)
     if outcome.notices:
         services.sender.wake()
 

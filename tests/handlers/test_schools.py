@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,10 +21,12 @@ from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.directory import SAMPLE, read_directory, school_year_of
 from forms.i18n import translator
+from forms.inputs import TextInput
 from forms.loading import load_form
 from forms.vocabulary import CaseStatus, PersonKind, Role, SubmissionStatus
 from handlers.access import Scope
 from handlers.dialog.data import DialogData
+from handlers.dialog.flow import Typed
 from handlers.exporting.registers import Order, Requester
 from storage.database import Database
 from storage.directory import save_directory
@@ -75,11 +77,17 @@ questions:
 """
 
 
+LONG = "id: long_school\ntitle: Длинная\nrespondent: school\nquestions:\n" + "".join(
+    f"  - {{type: integer, id: q{n}, label: Вопрос {n}}}\n" for n in range(1, 9)
+)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     (tmp_path / "forms").mkdir()
     (tmp_path / "forms" / "school_staff.yaml").write_text(FORM, encoding="utf-8")
     (tmp_path / "forms" / "self_check.yaml").write_text(SELF_CHECK, encoding="utf-8")
+    (tmp_path / "forms" / "long_school.yaml").write_text(LONG, encoding="utf-8")
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         bot_token=TOKEN,
@@ -596,3 +604,48 @@ async def test_a_school_link_does_not_move_a_head_to_another_school(
     assert user is not None
     assert school is not None
     assert (user.role, user.school_id) == (Role.school_head, school.id)
+
+
+@pytest.mark.parametrize("alice_first_id", [5000, 3])  # her chat's numbers above or below his
+async def test_a_heads_answer_is_not_judged_by_the_screens_of_another_heads_chat(
+    dispatcher: Dispatcher, sqlite_db: Database, alice_first_id: int
+) -> None:
+    """Message ids are counted per chat: Alice's screens in her chat say nothing of what Boris
+    saw in his (found by review: they decided what his message answered)."""
+    services = dispatcher["services"]
+    await head_of(sqlite_db, ALICE, "OO-0102")
+    await head_of(sqlite_db, BORIS, "OO-0102")
+    opened = await services.opening.open(TelegramProfile(BORIS, "Борис"), "long_school")
+    assert opened.submission_id is not None
+    dialogs, sid = services.dialogs, opened.submission_id
+    start = datetime.now(UTC).replace(microsecond=0)
+
+    async def typed(user: int, data: DialogData, text: str, at: tuple[int, int], shown: int):
+        message_id, seconds = at
+        moment = start + timedelta(seconds=seconds)
+        out = await dialogs.of(user).typed(data, TextInput(text), Typed(message_id, moment))
+        if out.screen is not None:
+            dialogs.prompts.shown((out.screen[0], user), shown, out.screen[1])
+        return out.data or data
+
+    boris = DialogData(submission=sid)
+    dialogs.prompts.shown((sid, BORIS), 100, "q1")
+    boris = await typed(BORIS, boris, "1", (101, 0), 102)
+    alice = DialogData(submission=sid)
+    dialogs.prompts.shown((sid, ALICE), alice_first_id, "q2")
+    for n in range(4):
+        first = alice_first_id + 1 + 2 * n
+        alice = await typed(ALICE, alice, str(10 + n), (first, 10 + 10 * n), first + 1)
+    # Boris, still looking at question 2 in his chat, types 77 for it: Alice answered it
+    # meanwhile, so he is told so and shown where the school's answer stands now.
+    out = await dialogs.of(BORIS).typed(
+        boris, TextInput("77"), Typed(103, start + timedelta(seconds=120))
+    )
+    said = t("dialog-answer-was-saved", label="Вопрос 2", answer="10")
+    assert out.replies[0].text == said
+    assert out.screen == (sid, "q6")
+    dialogs.prompts.shown((sid, BORIS), 104, "q6")
+    await typed(BORIS, boris, "78", (105, 130), 106)
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(sid)
+    assert (answers["q2"], answers["q6"]) == (10, 78)

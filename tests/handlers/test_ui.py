@@ -129,13 +129,15 @@ def test_an_unknown_workflow_is_refused_with_the_known_ones() -> None:
 def test_the_screens_remembered_are_bounded() -> None:
     prompts = Prompts(size=3, depth=2)
     for submission in range(1, 6):
-        prompts.shown(submission, 100 + submission, "q1")
+        prompts.shown((submission, 9), 100 + submission, "q1")
     assert len(prompts) == 3
-    assert prompts.before(1, 1000) is None
-    assert prompts.before(5, 1000) == (105, "q1")
-    prompts.shown(3, 200, "q2")  # told again: kept the longest
-    prompts.shown(3, 300, "q3")  # only the last two screens of a submission
-    prompts.shown(6, 106, "q1")
-    assert prompts.before(3, 250) == (200, "q2")
-    assert prompts.before(3, 150) is None  # 103 was dropped
-    assert prompts.before(4, 1000) is None
+    assert prompts.before((1, 9), 1000) is None
+    assert prompts.before((5, 9), 1000) == (105, "q1")
+    prompts.shown((3, 9), 200, "q2")  # told again: kept the longest
+    prompts.shown((3, 9), 300, "q3")  # only the last two screens of a submission
+    prompts.shown((6, 9), 106, "q1")
+    assert prompts.before((3, 9), 250) == (200, "q2")
+    assert prompts.before((3, 9), 150) is None  # 103 was dropped
+    assert prompts.before((4, 9), 1000) is None
+    prompts.shown((3, 8), 260, "q5")  # another chat's screens of the same (shared) draft
+    assert prompts.before((3, 9), 270) == (200, "q2")
