@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from forms.directory import SchoolRecord
 from storage.models import School, SchoolYear
@@ -25,8 +25,12 @@ async def save_directory(
 ) -> Imported:
     """Create or update municipalities and schools by their codes; never duplicates. With a
     ``year`` (the year the school year starts), the schools' flags are kept for that year
-    too, replacing what an earlier import said of the same year."""
+    too, replacing what an earlier import said of the same year; a year before the newest
+    imported leaves the current flags as they are."""
     known = set((await uow.connection.execute(select(School.code))).scalars())
+    newest = (await uow.connection.execute(select(func.max(SchoolYear.year)))).scalar()
+    # An earlier year's table (history, imported late) keeps its flags for that year only.
+    current = year is None or newest is None or year >= newest
     municipalities: dict[str, int] = {}
     flags: list[dict[str, object]] = []
     for record in records:
@@ -34,24 +38,20 @@ async def save_directory(
             municipalities[record.municipality_code] = await uow.schools.save_municipality(
                 record.municipality_code, record.municipality
             )
+        statuses = {
+            "low_results": record.low_results,
+            "difficult_conditions": record.difficult_conditions,
+            "partner": record.partner,
+        }
         school_id = await uow.schools.save_school(
             record.code,
             municipalities[record.municipality_code],
             name=record.name,
             short_name=record.short_name,
-            low_results=record.low_results,
-            difficult_conditions=record.difficult_conditions,
-            partner=record.partner,
             teachers=record.teachers,
+            **(statuses if current else {}),
         )
-        flags.append(
-            {
-                "school_id": school_id,
-                "low_results": record.low_results,
-                "difficult_conditions": record.difficult_conditions,
-                "partner": record.partner,
-            }
-        )
+        flags.append({"school_id": school_id, **statuses})
     if year is not None:
         await _keep_year(uow, year, flags)
     created = len({r.code for r in records} - known)

@@ -42,6 +42,7 @@ from handlers.dialog.callbacks import StartForm
 from handlers.outbox.queue import Priority, queue
 from handlers.outbox.sender import Sender
 from handlers.ui import Button, Keyboard, Notice, Reply, quote, split_text
+from handlers.workflows.profile.service import cancel_claims
 from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.dto import CampaignDTO, MunicipalityDTO, OutboxDTO, Recipient
@@ -623,6 +624,8 @@ class Campaigns:
                 if before.school_id != school.id:
                     return Reply(self.t("school-link-head", school=quote(school.short_name)))
                 return Reply(self.t("school-link-joined", school=quote(school.short_name)))
+            if before is not None and before.school_id != school.id:
+                await cancel_claims(uow, user_id)  # a claim of the old school is void
             await uow.users.set_profile(user_id, None, school.id)
             user = await uow.users.get(user_id)
         text = self.t("school-link-joined", school=quote(school.short_name))

@@ -221,8 +221,9 @@ async def _school_draft(
     draft, created = await uow.submissions.open_school_draft(
         start.version_id, start.user_id, key, place, wave.id if wave else None
     )
-    if sent is not None and created:
-        await uow.submissions.copy_answers(sent.id, draft.id)
+    if sent is not None and created:  # read again: another head may have just corrected it
+        latest = await uow.submissions.school_sent(key)
+        await uow.submissions.copy_answers((latest or sent).id, draft.id)
     return draft.id
 
 

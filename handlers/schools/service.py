@@ -104,22 +104,19 @@ class SchoolPictures:
         requests: Sequence[tuple[str, int]],
     ) -> SchoolPicture:
         mine = [fact for fact in facts if fact.school_code == school.code]
-        enough_mine, enough_all = len(mine) >= self.minimum, len(facts) >= self.minimum
+        least = self.minimum
         areas = [
-            Figure(
-                area.label,
-                _mean(mine, area.id) if enough_mine else None,
-                _mean(facts, area.id) if enough_all else None,
-            )
+            Figure(area.label, _mean(mine, area.id, least), _mean(facts, area.id, least))
             for area in _areas(form)
         ]
         support = form.question(source.support)
         options = support.options if isinstance(support, ChoiceQuestion) else ()
+        asked = source.support
         wanted = [
             Figure(
                 option.label,
-                _share(mine, source.support, option.value) if enough_mine else None,
-                _share(facts, source.support, option.value) if enough_all else None,
+                _share(mine, asked, option.value, least),
+                _share(facts, asked, option.value, least),
             )
             for option in options
         ]
@@ -149,18 +146,23 @@ def _areas(form: Form) -> list[RatingQuestion]:
     return [q for q in form.all_questions() if isinstance(q, RatingQuestion)]
 
 
-def _mean(facts: Sequence[Fact], question_id: str) -> float | None:
+def _mean(facts: Sequence[Fact], question_id: str, least: int) -> float | None:
+    """The mean rating, over at least ``least`` ratings (a question some skip, or that only
+    some are asked, counts only those who rated it); else None: not shown."""
     values = [
         value
         for fact in facts
         if isinstance(value := fact.answers.get(question_id), int) and not isinstance(value, bool)
     ]
-    return sum(values) / len(values) if values else None
+    return sum(values) / len(values) if len(values) >= least else None
 
 
-def _share(facts: Sequence[Fact], question_id: str, option: str) -> float:
-    chose = sum(1 for fact in facts if option in (fact.answers.get(question_id) or ()))
-    return 100 * chose / len(facts) if facts else 0.0
+def _share(facts: Sequence[Fact], question_id: str, option: str, least: int) -> float | None:
+    """The share who chose ``option`` of those who answered the question, at least ``least``."""
+    answered = [fact.answers[question_id] for fact in facts if fact.answers.get(question_id)]
+    if len(answered) < least:
+        return None
+    return 100 * sum(1 for chosen in answered if option in chosen) / len(answered)
 
 
 def _empty(school: SchoolDTO, requests: Sequence[tuple[str, int]], minimum: int) -> SchoolPicture:

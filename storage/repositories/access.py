@@ -6,13 +6,15 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from forms.vocabulary import Role
 from storage.dto import AuditDTO, InvitationDTO, StaffDTO
-from storage.models import AuditEntry, Invitation, Municipality, User, UserMunicipality
+from storage.models import AuditEntry, Invitation, Municipality, School, User, UserMunicipality
 from storage.types import utcnow
+
+_head_school = School.__table__.alias("head_school")
 
 
 class RoleRepository:
@@ -34,7 +36,9 @@ class RoleRepository:
             await self._connection.execute(insert(UserMunicipality), rows)
 
     async def staff(self) -> list[StaffDTO]:
-        """Everyone with a role other than respondent, with their municipalities' names."""
+        """Everyone with a role other than respondent, with their municipalities' names (a
+        school's head: the municipality of their school)."""
+        theirs = func.coalesce(UserMunicipality.municipality_id, _head_school.c.municipality_id)
         query = (
             select(
                 User.id,
@@ -45,7 +49,11 @@ class RoleRepository:
                 Municipality.name,
             )
             .outerjoin(UserMunicipality, UserMunicipality.user_id == User.id)
-            .outerjoin(Municipality, Municipality.id == UserMunicipality.municipality_id)
+            .outerjoin(
+                _head_school,
+                (_head_school.c.id == User.school_id) & (User.role == Role.school_head),
+            )
+            .outerjoin(Municipality, Municipality.id == theirs)
             .where(User.role != Role.respondent)
             .order_by(User.role, User.first_name, User.id, Municipality.name)
         )

@@ -199,7 +199,11 @@ class SubmissionRepository:
         return int((await self._connection.execute(query)).scalar_one())
 
     async def of_respondent(self, respondent_id: int) -> list[SubmissionDTO]:
-        query = _COLUMNS.where(Submission.respondent_id == respondent_id).order_by(Submission.id)
+        """A person's own responses and drafts: not their school's (``school_key``), which
+        they may have opened or sent for it but which belong to the school."""
+        query = _COLUMNS.where(
+            Submission.respondent_id == respondent_id, Submission.school_key.is_(None)
+        ).order_by(Submission.id)
         return [SubmissionDTO(**row._mapping) for row in await self._connection.execute(query)]
 
     async def expired_personal(
@@ -285,14 +289,15 @@ class SubmissionRepository:
         """Mark a draft submitted. False when it was not a draft (a second tap, a stale button).
 
         A school's draft records who sent it (``by``); a school's form with many responses
-        drops its key, so that the next request of the school is a new draft."""
+        makes its key its own (``…:<number>``), so that the next request of the school is a
+        new draft while the response stays the school's."""
         now = utcnow()
         values: dict[str, Any] = {"status": SubmissionStatus.submitted}
         values.update(submitted_at=now, updated_at=now)
         if by is not None:
             values["respondent_id"] = by
         if many:
-            values["school_key"] = None
+            values["school_key"] = Submission.school_key + f":{submission_id}"
         result = await self._connection.execute(
             update(Submission)
             .where(Submission.id == submission_id, Submission.status == SubmissionStatus.draft)

@@ -34,6 +34,21 @@ class UserRepository:
         row = (await self._connection.execute(query)).first()
         return None if row is None else UserDTO(**row._mapping)
 
+    async def make_head(self, user_id: int, school_id: int) -> bool:
+        """The role of a school's head, if the person still says they head that school (one
+        conditional UPDATE: a change of school at the same moment wins over a stale claim)."""
+        result = await self._connection.execute(
+            update(User)
+            .where(
+                User.id == user_id,
+                User.school_id == school_id,
+                User.kind == "head",
+                User.role.in_([Role.respondent, Role.school_head]),
+            )
+            .values(role=Role.school_head)
+        )
+        return bool(result.rowcount)
+
     async def heads_of(self, school_id: int) -> list[UserDTO]:
         """The confirmed heads of a school (who report for it and are told of its requests)."""
         query = select(User.__table__).where(

@@ -497,8 +497,8 @@ TEACHER_IDS = itertools.count(3000)
 
 
 async def teachers_answered(database: Database, school_code: str, ratings: list[int]) -> None:
-    """Teachers of a school sent the self-diagnosis: a rating of «literacy» each, and those
-    who rated it 4 or 5 want courses."""
+    """Teachers of a school sent the self-diagnosis: a rating of «literacy» each; those who
+    rated it 4 or 5 want courses, the others a seminar."""
     async with database.transaction() as uow:
         school = await uow.schools.school_by_code(school_code)
         assert school is not None
@@ -506,7 +506,7 @@ async def teachers_answered(database: Database, school_code: str, ratings: list[
         for rating in ratings:
             teacher = next(TEACHER_IDS)
             await uow.users.save_profile(TelegramProfile(teacher, "Учитель"))
-            answers = {"literacy": rating, "support": ["courses"] if rating >= 4 else []}
+            answers = {"literacy": rating, "support": ["courses" if rating >= 4 else "seminar"]}
             await send(uow, version, teacher, answers, (school.id, school.municipality_id))
 
 
@@ -518,6 +518,13 @@ async def test_myschool_shows_the_school_next_to_its_municipality_above_the_thre
     await teachers_answered(sqlite_db, "OO-0102", [5, 4, 4, 3, 4])  # five: shown
     await teachers_answered(sqlite_db, "OO-0103", [1, 2, 1])  # three: too few
     await teachers_answered(sqlite_db, "OO-0201", [5, 5, 5, 5, 5])  # another municipality
+    async with sqlite_db.transaction() as uow:  # one teacher in Энск rates «exams», skips support
+        school = await uow.schools.school_by_code("OO-0101")
+        assert school is not None
+        version = await store(uow, load_form(LIBRARY / "teacher_difficulties.yaml"))
+        await uow.users.save_profile(TelegramProfile(2999, "Учитель"))
+        place = (school.id, school.municipality_id)
+        await send(uow, version, 2999, {"literacy": 3, "exams": 2}, place)
     this_year = school_year_of(date.today())
     async with sqlite_db.transaction() as uow:  # the directory of last year and of this one
         await save_directory(uow, read_directory(SAMPLE), this_year - 1)
@@ -531,7 +538,8 @@ async def test_myschool_shows_the_school_next_to_its_municipality_above_the_thre
     assert text.startswith(t("picture-title", school="СОШ № 7"))
     # СОШ № 7 is ШНОР and ШНСУ in both years' directories; Гимназия № 2 in neither.
     assert t("picture-status", status="ШНОР", years=2) in text
-    # СОШ № 7: mean 4; Энск (eight teachers of two schools): 24 / 8 = 3.
+    # СОШ № 7: mean 4; Энск (nine teachers of three schools): 27 / 9 = 3; courses: 4 of the
+    # 8 who answered that question.
     assert t("picture-line", label=literacy, school="4", municipality="3") in text
     assert t("picture-line", label=courses, school="80 %", municipality="50 %") in text
     assert t("picture-answered", answered=5) in text
@@ -549,6 +557,9 @@ async def test_myschool_shows_the_school_next_to_its_municipality_above_the_thre
     assert t("picture-line", label=literacy, school=too_few, municipality="3") in text
     assert "1,3" not in text
     assert "В статусе" not in text
+    # «exams» was rated by one teacher only: not a figure anywhere, though Энск has nine.
+    exams = "Насколько вам трудно готовить обучающихся к ВПР, ОГЭ и ЕГЭ?"
+    assert t("picture-line", label=exams, school=too_few, municipality=too_few) in text
 
 
 async def test_myschool_is_for_heads_only_and_a_municipality_below_the_threshold_is_hidden(
@@ -649,3 +660,45 @@ async def test_a_heads_answer_is_not_judged_by_the_screens_of_another_heads_chat
     async with sqlite_db.read() as uow:
         answers = await uow.submissions.answers(sid)
     assert (answers["q2"], answers["q6"]) == (10, 78)
+
+
+async def test_a_municipal_coordinator_revokes_a_head_of_their_municipality(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await coordinators(sqlite_db)
+    await head_of(sqlite_db, ALICE, "OO-0102")  # Энск
+    await head_of(sqlite_db, VERA, "OO-0201")  # Заречный
+    ensk = person(dispatcher, bot, ENSK)
+    await ensk.send("/roles")
+    listed = "\n".join(ensk.texts()[-3:])
+    assert f"Пользователь {ALICE}" in listed
+    assert f"Пользователь {VERA}" not in listed
+    await ensk.press(t("roles-button-revoke", number=1))
+    await ensk.press(t("roles-button-yes"))
+    assert await role_of(sqlite_db, ALICE) is Role.respondent
+    assert await role_of(sqlite_db, VERA) is Role.school_head
+
+
+async def test_a_claim_of_a_school_left_meanwhile_is_not_confirmed(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    await coordinators(sqlite_db)
+    alice, ensk = person(dispatcher, bot, ALICE), person(dispatcher, bot, ENSK)
+    await open_form(alice, "О себе")
+    await alice.press("Руководитель школы или заместитель")
+    await alice.press("Городской округ Энск")
+    await alice.press("СОШ № 7")
+    await alice.press(t("dialog-button-submit"))
+    claim = ensk.last()
+    # She opens another school's link before the coordinator decides: the claim is void.
+    await give_role(sqlite_db, COORDINATOR, Role.coordinator)
+    regional = person(dispatcher, bot, COORDINATOR)
+    await regional.send("/link OO-0103")
+    found = re.search(r"start=(sch_[\w-]+)", regional.last().text)
+    assert found, regional.last().text
+    await alice.send(f"/start {found.group(1)}")
+    await ensk.press(t("head-button-confirm"), claim)
+    assert ensk.callback_answer() == t("head-claim-decided")
+    assert await role_of(sqlite_db, ALICE) is Role.respondent
+    await ensk.send("/heads")
+    assert ensk.last().text == t("head-claims-none")

@@ -11,8 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from forms.directory import SAMPLE, read_directory
 from forms.vocabulary import SubmissionStatus
+from storage.catalog import FormCatalog
 from storage.database import Database
 from storage.directory import save_directory
+from storage.erasure import erase_person
 from storage.models import Submission
 from storage.repositories.submissions import school_key
 from storage.repositories.users import TelegramProfile
@@ -102,3 +104,25 @@ async def test_many_responses_of_a_school_free_the_key_when_sent(database: Datab
         assert await uow.submissions.submit(second.id, by=ALICE, many=True)
     assert created
     assert second.id != first.id
+    async with database.read() as uow:
+        sent = [await uow.submissions.get(number) for number in (first.id, second.id)]
+        own = await uow.submissions.of_respondent(ALICE)
+    # Each sent request keeps a key of its own: still the school's, not Alice's.
+    assert [s.school_key for s in sent if s] == [f"{key}:{first.id}", f"{key}:{second.id}"]
+    assert own == []
+
+
+async def test_erasing_a_head_leaves_the_schools_draft_and_responses(database: Database) -> None:
+    version, place = await _setup(database)
+    key = school_key("school_staff", place[0], None)
+    async with database.transaction() as uow:
+        draft, _ = await uow.submissions.open_school_draft(version, ALICE, key, place)
+        await uow.submissions.save_answer(draft.id, "teachers", 25)
+    async with database.transaction() as uow:
+        erased = await erase_person(uow, FormCatalog(database), ALICE, pseudonym="P", marker="-")
+    assert erased.drafts == 0
+    async with database.read() as uow:
+        kept = await uow.submissions.school_draft(key)
+        answers = await uow.submissions.answers(draft.id)
+    assert kept is not None
+    assert answers == {"teachers": 25}

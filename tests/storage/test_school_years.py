@@ -82,3 +82,18 @@ def test_a_school_year_starts_on_the_first_of_september() -> None:
     assert school_year_of(date(2026, 8, 31)) == 2025
     assert school_year_of(date(2026, 9, 1)) == 2026
     assert school_year_of(period_of("school_year", date(2027, 3, 1)).start) == 2026
+
+
+async def test_an_earlier_years_table_imported_late_keeps_the_current_flags(
+    database: Database,
+) -> None:
+    records = read_directory(SAMPLE)
+    earlier = [replace(r, low_results=True) if r.code == LYCEUM else r for r in records]
+    async with database.transaction() as uow:
+        await save_directory(uow, records, 2026)
+        await save_directory(uow, earlier, 2024)  # history, loaded afterwards
+        school = await uow.schools.school_by_code(LYCEUM)
+        assert school is not None
+        years = await uow.schools.years(school.id)
+    assert not school.low_results  # 2026's flags are still the directory's
+    assert years == {2024: (True, False), 2026: (False, False)}

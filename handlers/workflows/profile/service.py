@@ -49,6 +49,7 @@ class ProfileWorkflow:
         elif before.role is Role.school_head:
             return FollowUp()
         if not heads or school_id is None:
+            await cancel_claims(uow, user_id)
             return FollowUp(replies=tuple(replies))
         return await self._claim(uow, sent.submission.id, before, school_id, replies)
 
@@ -57,10 +58,7 @@ class ProfileWorkflow:
     ) -> FollowUp:
         school = await uow.schools.school(school_id)
         assert school is not None
-        for earlier in await uow.cases.find(
-            HEAD_CLAIM, statuses=[CaseStatus.pending], respondent_id=user.id
-        ):
-            await uow.cases.move(earlier.submission_id, [CaseStatus.pending], CaseStatus.cancelled)
+        await cancel_claims(uow, user.id)
         await uow.cases.open(number, HEAD_CLAIM, CaseStatus.pending)
         await uow.audit.record(user.id, "head_claimed", school_id=school_id, claim=number)
         deciders = await coordinators_of(uow, school.municipality_id)
@@ -68,6 +66,14 @@ class ProfileWorkflow:
         notices = tuple(Notice(person.id, text, markup) for person in deciders)
         replies.append(Reply(self.t("head-claim-sent", school=quote(school.short_name))))
         return FollowUp(replies=tuple(replies), notices=notices)
+
+
+async def cancel_claims(uow: UnitOfWork, user_id: int) -> None:
+    """The person's claims still waiting are void (they changed their school or their role)."""
+    for claim in await uow.cases.find(
+        HEAD_CLAIM, statuses=[CaseStatus.pending], respondent_id=user_id
+    ):
+        await uow.cases.move(claim.submission_id, [CaseStatus.pending], CaseStatus.cancelled)
 
 
 async def end_headship(uow: UnitOfWork, user: UserDTO) -> None:
@@ -100,6 +106,10 @@ class Claim:
     school: SchoolDTO | None
 
 
+class _Stale(Exception):
+    """The claim no longer holds: the transaction rolls back."""
+
+
 class HeadClaims:
     """Coordinators confirm or decline heads' claims (the buttons, /heads)."""
 
@@ -127,30 +137,37 @@ class HeadClaims:
         """A coordinator's press: one conditional move of the claim, so of two coordinators
         pressing at once one decides and the other is told."""
         confirm = act is HeadAct.confirm
-        async with self.db.transaction() as uow:
-            case = await uow.cases.get(number)
-            if case is None or case.kind != HEAD_CLAIM or not scope.covers(case.municipality_id):
-                return Decided(alert=self.t("head-claim-gone"))
-            claim = await _claim(uow, case)
-            if claim.school is None or not _still_claimed(claim):
-                return Decided(alert=self.t("head-claim-decided"))
-            status = CaseStatus.accepted if confirm else CaseStatus.declined
-            moved = await uow.cases.move(
-                number, [CaseStatus.pending], status, assignee_id=scope.user_id
-            )
-            if not moved:
-                return Decided(alert=self.t("head-claim-decided"))
-            school = quote(claim.school.short_name)
-            await self._record(uow, scope, case, confirm, school)
+        try:
+            async with self.db.transaction() as uow:
+                case = await uow.cases.get(number)
+                if (
+                    case is None
+                    or case.kind != HEAD_CLAIM
+                    or not scope.covers(case.municipality_id)
+                ):
+                    return Decided(alert=self.t("head-claim-gone"))
+                claim = await _claim(uow, case)
+                if claim.school is None or not _still_claimed(claim):
+                    return Decided(alert=self.t("head-claim-decided"))
+                status = CaseStatus.accepted if confirm else CaseStatus.declined
+                moved = await uow.cases.move(
+                    number, [CaseStatus.pending], status, assignee_id=scope.user_id
+                )
+                if not moved:
+                    return Decided(alert=self.t("head-claim-decided"))
+                if confirm and not await uow.users.make_head(case.respondent_id, claim.school.id):
+                    raise _Stale  # the person changed their school meanwhile: roll back
+                school = quote(claim.school.short_name)
+                await self._record(uow, scope, case, confirm, school)
+        except _Stale:
+            return Decided(alert=self.t("head-claim-decided"))
         said = "head-claim-confirmed" if confirm else "head-claim-declined"
         return Decided(text=self.t(said, person=person_name(claim.user), school=school))
 
     async def _record(
         self, uow: UnitOfWork, scope: Scope, case: CaseDTO, confirm: bool, school: str
     ) -> None:
-        """The role given (or not), the audit entry, and word to the person, queued."""
-        if confirm:
-            await uow.roles.grant(case.respondent_id, Role.school_head)
+        """The audit entry, and word to the person, queued (the role is given already)."""
         action = "head_confirmed" if confirm else "head_declined"
         number = case.submission_id
         await uow.audit.record(scope.user_id, action, user=case.respondent_id, claim=number)
