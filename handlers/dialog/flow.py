@@ -287,9 +287,10 @@ class Dialog:
         return late or self._same_words(ctx)
 
     def _retyped_unseen(self, ctx: Context) -> bool:
-        """No screen remembered (this process did not send it, or restarted): a message right
-        after the latest typed answer (no message of the bot in between: Telegram numbers a
-        chat's messages in turn) and seconds later is that answer typed again."""
+        """No screen remembered (this process did not send it, or restarted): the same words
+        as the latest typed answer, or a message right after it (no message of the bot in
+        between: Telegram numbers a chat's messages in turn) and seconds later, is that
+        answer typed again."""
         last, message = ctx.last_typed, ctx.message
         if last is None or message is None or last.question_id not in ctx.answers:
             return False
@@ -297,12 +298,17 @@ class Dialog:
         on_another = isinstance(current, ReviewScreen) or current.question.id != last.question_id
         if not on_another:
             return False
-        if message.sent_at - last.sent_at < self.retyped_after:
-            # Quick, but after messages of the bot this process did not send (a restart): the
-            # same words again answer the question they answered (the bot showed it again
-            # from before the restart), not the next one.
-            return message.message_id > last.message_id + 1 and self._same_words(ctx)
-        return message.message_id == last.message_id + 1
+        if self._same_words(ctx):
+            # The very words of the latest answer, with nothing remembered of what the person
+            # saw (a restart): that answer again, typed while no reply came (the ids between
+            # may be their own retyped messages, handled by the process that died), not the
+            # next question's. Wrong at worst for two questions answered alike: the person
+            # is told it was saved and shown the question again, nothing is filed wrongly.
+            return True
+        return (
+            message.sent_at - last.sent_at >= self.retyped_after
+            and message.message_id == last.message_id + 1
+        )
 
     def _same_words(self, ctx: Context) -> bool:
         assert ctx.last_typed is not None

@@ -82,12 +82,18 @@ LONG = "id: long_school\ntitle: Длинная\nrespondent: school\nquestions:\n
 )
 
 
+TEXTS = "id: texts\ntitle: Три вопроса\nquestions:\n" + "".join(
+    f"  - {{type: text, id: t{n}, label: Пункт {n}}}\n" for n in range(1, 4)
+)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     (tmp_path / "forms").mkdir()
     (tmp_path / "forms" / "school_staff.yaml").write_text(FORM, encoding="utf-8")
     (tmp_path / "forms" / "self_check.yaml").write_text(SELF_CHECK, encoding="utf-8")
     (tmp_path / "forms" / "long_school.yaml").write_text(LONG, encoding="utf-8")
+    (tmp_path / "forms" / "texts.yaml").write_text(TEXTS, encoding="utf-8")
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
         bot_token=TOKEN,
@@ -702,3 +708,32 @@ async def test_a_claim_of_a_school_left_meanwhile_is_not_confirmed(
     assert await role_of(sqlite_db, ALICE) is Role.respondent
     await ensk.send("/heads")
     assert ensk.last().text == t("head-claims-none")
+
+
+async def test_after_a_restart_the_same_words_are_the_answer_typed_again(
+    dispatcher: Dispatcher, sqlite_db: Database
+) -> None:
+    """The kill drill: «ответ 2» saved, the reply lost to a kill, typed again three times
+    (handled by the dead process, nothing saved), then once more to the new process, which
+    remembers no screen: it is question 2's answer again, not question 3's."""
+    services = dispatcher["services"]
+    opened = await services.opening.open(TelegramProfile(4100, "Учитель"), "texts")
+    assert opened.submission_id is not None
+    data, start = DialogData(submission=opened.submission_id), datetime.now(UTC)
+    for text, message_id, seconds in (("ответ 1", 10, 0), ("ответ 2", 12, 5)):
+        out = await services.dialogs.of(4100).typed(
+            data, TextInput(text), Typed(message_id, start + timedelta(seconds=seconds))
+        )
+        data = out.data or data
+    services.dialogs.prompts._shown.clear()  # a new process: nothing remembered
+    out = await services.dialogs.of(4100).typed(
+        data, TextInput("ответ 2"), Typed(16, start + timedelta(seconds=25))
+    )
+    assert out.replies[0].text == t("dialog-answer-was-saved", label="Пункт 2", answer="ответ 2")
+    other = await services.dialogs.of(4100).typed(
+        data, TextInput("ответ 3"), Typed(17, start + timedelta(seconds=26))
+    )
+    assert other.screen is not None
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(opened.submission_id)
+    assert answers == {"t1": "ответ 1", "t2": "ответ 2", "t3": "ответ 3"}
