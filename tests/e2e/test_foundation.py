@@ -49,6 +49,7 @@ async def test_a_user_starts_the_bot_and_opens_help(fake: FakeBotAPI, tmp_path: 
         "cancel",
         "requests",
         "pairs",
+        "myschool",
         "mydata",
         "mute",
         "delete_me",
