@@ -208,10 +208,9 @@ SchoolQuestions = Annotated[
 ]
 
 
-class ClosedCases(Model):
-    """Cases of a kind that reached a closing status (consultations held), counted in the
-    period in which they were closed. ``where`` keeps only those whose response (of
-    ``form``) meets the condition (a school's requests for an expert review, done)."""
+class _Cases(Model):
+    """Cases of a kind in a status; ``where`` keeps only those whose response (of ``form``)
+    meets the condition."""
 
     case: CaseKind
     status: CaseStatus
@@ -219,7 +218,7 @@ class ClosedCases(Model):
     where: Condition | None = None
 
     @model_validator(mode="after")
-    def _where_needs_form(self) -> ClosedCases:
+    def _where_needs_form(self) -> _Cases:
         if self.where is not None and self.form is None:
             raise StructureError([(("form",), "targets-error-where-needs-form", {})])
         return self
@@ -232,27 +231,13 @@ class ClosedCases(Model):
         return sum(1 for answers in responses if _holds(self.where, answers))
 
 
-class ActiveCases(Model):
-    """Cases of a kind that are in a status now (active pairs); the period does not apply.
-    ``where`` keeps only those whose response (of ``form``) meets the condition."""
+class ClosedCases(_Cases):
+    """Cases that reached a closing status (consultations held; a school's requests for an
+    expert review, done), counted in the period in which they were closed."""
 
-    case: CaseKind
-    status: CaseStatus
-    form: FormId | None = None
-    where: Condition | None = None
 
-    @model_validator(mode="after")
-    def _where_needs_form(self) -> ActiveCases:
-        if self.where is not None and self.form is None:
-            raise StructureError([(("form",), "targets-error-where-needs-form", {})])
-        return self
-
-    def questions(self) -> frozenset[str]:
-        return _condition_questions(self.where)
-
-    def tally(self, responses: Iterable[Mapping[str, Any]]) -> int:
-        """How many of the cases' responses (answers by question id) count."""
-        return sum(1 for answers in responses if _holds(self.where, answers))
+class ActiveCases(_Cases):
+    """Cases that are in a status now (active pairs); the period does not apply."""
 
 
 class Responses(Model):

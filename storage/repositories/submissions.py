@@ -105,16 +105,13 @@ class SubmissionRepository:
         return created
 
     async def school_draft(self, key: str) -> SubmissionDTO | None:
-        query = _COLUMNS.where(
-            Submission.school_key == key, Submission.status == SubmissionStatus.draft
-        )
-        row = (await self._connection.execute(query)).first()
-        return None if row is None else SubmissionDTO(**row._mapping)
+        return await self._of_school(key, SubmissionStatus.draft)
 
     async def school_sent(self, key: str) -> SubmissionDTO | None:
-        query = _COLUMNS.where(
-            Submission.school_key == key, Submission.status == SubmissionStatus.submitted
-        )
+        return await self._of_school(key, SubmissionStatus.submitted)
+
+    async def _of_school(self, key: str, status: SubmissionStatus) -> SubmissionDTO | None:
+        query = _COLUMNS.where(Submission.school_key == key, Submission.status == status)
         row = (await self._connection.execute(query)).first()
         return None if row is None else SubmissionDTO(**row._mapping)
 
