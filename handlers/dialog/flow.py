@@ -298,17 +298,18 @@ class Dialog:
         on_another = isinstance(current, ReviewScreen) or current.question.id != last.question_id
         if not on_another:
             return False
-        if self._same_words(ctx):
+        quick = message.sent_at - last.sent_at < self.retyped_after
+        gap = message.message_id > last.message_id + 1
+        if self._same_words(ctx) and (self.prompts.size > 0 or (quick and gap)):
             # The very words of the latest answer, with nothing remembered of what the person
             # saw (a restart): that answer again, typed while no reply came (the ids between
             # may be their own retyped messages, handled by the process that died), not the
             # next question's. Wrong at worst for two questions answered alike: the person
-            # is told it was saved and shown the question again, nothing is filed wrongly.
+            # is told it was saved and shown the question again (now remembered), and the
+            # same words then answer it. With the memory off (several processes) only quick
+            # copies count: nothing would ever be remembered to let the words through.
             return True
-        return (
-            message.sent_at - last.sent_at >= self.retyped_after
-            and message.message_id == last.message_id + 1
-        )
+        return not quick and message.message_id == last.message_id + 1
 
     def _same_words(self, ctx: Context) -> bool:
         assert ctx.last_typed is not None

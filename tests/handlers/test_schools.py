@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from forms.loading import load_form
 from forms.vocabulary import CaseStatus, PersonKind, Role, SubmissionStatus
 from handlers.access import Scope
 from handlers.dialog.data import DialogData
-from handlers.dialog.flow import Typed
+from handlers.dialog.flow import Prompts, Typed
 from handlers.exporting.registers import Order, Requester
 from storage.database import Database
 from storage.directory import save_directory
@@ -737,3 +738,23 @@ async def test_after_a_restart_the_same_words_are_the_answer_typed_again(
     async with sqlite_db.read() as uow:
         answers = await uow.submissions.answers(opened.submission_id)
     assert answers == {"t1": "ответ 1", "t2": "ответ 2", "t3": "ответ 3"}
+
+
+async def test_with_the_memory_off_the_same_words_for_two_questions_are_kept(
+    dispatcher: Dispatcher, sqlite_db: Database
+) -> None:
+    """Several processes remember no screen: «нет» for two questions in a row, seconds
+    apart, answers both (the restart rule would re-ask the second for ever)."""
+    services = dispatcher["services"]
+    dialogs = replace(services.dialogs, prompts=Prompts(size=0))
+    opened = await services.opening.open(TelegramProfile(4200, "Учитель"), "texts")
+    assert opened.submission_id is not None
+    data, start = DialogData(submission=opened.submission_id), datetime.now(UTC)
+    for message_id, seconds in ((10, 0), (12, 10)):
+        out = await dialogs.of(4200).typed(
+            data, TextInput("нет"), Typed(message_id, start + timedelta(seconds=seconds))
+        )
+        data = out.data or data
+    async with sqlite_db.read() as uow:
+        answers = await uow.submissions.answers(opened.submission_id)
+    assert answers == {"t1": "нет", "t2": "нет"}
