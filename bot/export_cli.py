@@ -130,7 +130,14 @@ async def _register(database: Database, settings: Settings, wanted: Wanted, out:
     await migrate.upgrade(database)
     async with database.read() as uow:
         order = await _order(uow, wanted)
-    exporter = Exporter(database, t, settings.zone, settings.pseudonym_secret(), declared())
+    exporter = Exporter(
+        database,
+        t,
+        settings.zone,
+        settings.pseudonym_secret(),
+        declared(),
+        writer=settings.export_writer,
+    )
     requester = _requester()
     prepared = await exporter.prepare(order, requester)
     total = await exporter.count(prepared)

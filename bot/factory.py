@@ -148,7 +148,13 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         [asking, MentoringWorkflow(t), EventWorkflow(saver), ProfileWorkflow(t), RequestWorkflow(t)]
     )
     exporter = Exporter(
-        database, t, clock.zone, settings.pseudonym_secret(), workflows, now=clock.now_utc
+        database,
+        t,
+        clock.zone,
+        settings.pseudonym_secret(),
+        workflows,
+        now=clock.now_utc,
+        writer=settings.export_writer,
     )
     summarizer = Summarizer(
         database,

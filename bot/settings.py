@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     files_dir: Path = Path("./data/files")
     files_check_minutes: int = Field(default=10, ge=1, le=24 * 60)
     files_attempts: int = Field(default=5, ge=1, le=100)
+    export_writer: Literal["process", "thread"] = "process"
     targets_file: Path = TARGETS
     invitation_days: int = Field(default=7, ge=1, le=90)
     pseudonym_key: SecretStr | None = None

@@ -1,9 +1,11 @@
 """Registers as files: who may have which variant, the request, the streamed write, the audit.
 
 The bot and the command line both come here. Rows are read on the event loop in batches
-(``storage.registers``) and written by ``exports.register`` in a worker thread, which pulls
-the next batch only when it has written the last one: the loop stays free for other people
-while a large file is built, and memory holds one batch.
+(``storage.registers``) and written by ``exports.register`` in a separate process
+(``exports.process``, the default: openpyxl's CPU work does not hold the bot's interpreter),
+fed through a bounded queue of batches; or, with ``EXPORT_WRITER=thread``, in a worker thread
+that pulls the next batch only when it has written the last one (the loop is not blocked, but
+the writer shares the GIL with it). Either way memory holds a few batches, not the file.
 
 Personal data: the full register (names, Telegram ids, phones, texts in people's own words)
 goes to administrators and regional coordinators, and to the staff a workflow names for its
@@ -18,9 +20,10 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 from zoneinfo import ZoneInfo
 
+from exports.process import write_in_process
 from exports.register import write_register
 from exports.rows import ExportInfo, ExtraColumn, RegisterRequest, RegisterRow
 from forms.i18n import Translator
@@ -44,6 +47,7 @@ from storage.registers import (
 from storage.repositories import UnitOfWork
 
 Progress = Callable[[int], None]
+Writer = Literal["process", "thread"]
 EXPORTERS = STAFF
 AUDIT_ACTION = "register_exported"
 
@@ -130,6 +134,7 @@ class Exporter:
     workflows: Workflows
     batch_size: int = BATCH_SIZE
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    writer: Writer = "process"
 
     def may_export(self, scope: Scope, form: Form) -> bool:
         """Coordinators and administrators export every register; the staff a workflow names
@@ -201,10 +206,21 @@ class Exporter:
     async def write(
         self, prepared: Prepared, out: BinaryIO | Path, progress: Progress | None
     ) -> int:
-        """Read on the loop, write in a thread, one batch at a time."""
+        """Read on the loop; write in a child process (or a thread), one batch at a time."""
         loop = asyncio.get_running_loop()
         async with self.db.read() as uow:
             batches = RegisterReader(uow.connection).batches(prepared.selection, prepared.reading)
+            if self.writer == "process":
+                try:
+                    return await write_in_process(
+                        prepared.request,
+                        _converted(batches, _Rows(self.t)),
+                        out,
+                        self.t.locale,
+                        progress,
+                    )
+                finally:
+                    await batches.aclose()
             rows = _pulled(batches, loop, _Rows(self.t))
             try:
                 return await asyncio.to_thread(
@@ -353,7 +369,7 @@ def _status_name(code: str, t: Translator) -> str:
     return t(message_id) if t.has(message_id) else code
 
 
-# --- from storage's records to the writer's rows, across the thread -----------------------
+# --- from storage's records to the writer's rows, across the thread or the process ----------
 
 
 class _Rows:
@@ -389,6 +405,14 @@ class _Rows:
             message_id = next((m for m in known if self.t.has(m)), None)
             name = self.reasons[code] = self.t(message_id) if message_id else code
         return name
+
+
+async def _converted(
+    batches: AsyncIterator[list[RegisterRecord]], convert: Callable[[RegisterRecord], RegisterRow]
+) -> AsyncIterator[list[RegisterRow]]:
+    """Each batch as plain, picklable ``RegisterRow``s, for the writer's process."""
+    async for batch in batches:
+        yield [convert(record) for record in batch]
 
 
 def _pulled(
