@@ -6,7 +6,9 @@ peak memory is its own:
 
 - **register**: the production path, ``handlers.exporter.Exporter`` (the keyset reader of
   ``storage.registers`` on the event loop, ``exports.register.write_register`` streaming a
-  write-only workbook in a thread), exactly as ``school-bot export`` runs it;
+  write-only workbook), with ``writer="thread"`` so that reader and writer are one process
+  whose peak memory is the export's (the bot's default writes in a child process, see
+  ``bench.export_load``);
 - **pandas**: the same rows through the same reader, collected into a ``DataFrame`` and
   written by ``DataFrame.to_excel`` with the openpyxl engine (what a quick script would do).
 
@@ -206,7 +208,12 @@ async def _exporter(path: Path) -> tuple[Any, Any]:
     from storage.database import Database
 
     exporter = Exporter(
-        Database.from_url(sqlite_url(path)), translator(), ZoneInfo(ZONE), KEY, declared()
+        Database.from_url(sqlite_url(path)),
+        translator(),
+        ZoneInfo(ZONE),
+        KEY,
+        declared(),
+        writer="thread",  # reader and writer in one process: its peak memory is the export's
     )
     prepared = await exporter.prepare(Order(FORM_ID), Requester(None, "bench"))
     return exporter, prepared

@@ -8,6 +8,10 @@ file. Progress comes back through a second queue and is reported from a thread, 
 writer reported it. A child that fails sends its exception back; one that dies (killed, out of
 memory) is noticed within ``POLL`` seconds. If the parent is cancelled, the child is
 terminated.
+
+The child does not re-import the parent's ``__main__`` (``spawn`` would: for the bot that is
+its entry script, seconds of aiogram's imports per export); it needs ``exports`` and
+``forms`` only.
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ import asyncio
 import multiprocessing
 import queue
 import shutil
+import sys
 import tempfile
+import types
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -54,7 +61,8 @@ async def write_in_process(
             name="register writer",
             daemon=True,
         )
-        child.start()
+        with _bare_main():
+            child.start()
         outcome = asyncio.ensure_future(asyncio.to_thread(_outcome, results, child, progress))
         try:
             async for batch in batches:
@@ -75,6 +83,17 @@ async def write_in_process(
             with target.open("rb") as written:
                 await asyncio.to_thread(shutil.copyfileobj, written, out)
     return int(count)
+
+
+@contextmanager
+def _bare_main() -> Iterator[None]:
+    """An empty ``__main__`` while the child is started: spawn then imports no entry module."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _put(rows: Any, batch: list[RegisterRow] | None, child: BaseProcess) -> bool:
