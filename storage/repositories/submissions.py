@@ -86,19 +86,8 @@ class SubmissionRepository:
         existing = await self.draft_of(form_version_id, respondent_id)
         if existing is not None:
             return existing
-        now = utcnow()
         result = await self._connection.execute(
-            insert(Submission)
-            .values(
-                form_version_id=form_version_id,
-                respondent_id=respondent_id,
-                status=SubmissionStatus.draft,
-                wave_id=wave_id,
-                parent_id=parent_id,
-                created_at=now,
-                updated_at=now,
-            )
-            .returning(Submission.id)
+            _new_draft(form_version_id, respondent_id, wave_id=wave_id, parent_id=parent_id)
         )
         created = await self.get(result.scalar_one())
         assert created is not None
@@ -129,22 +118,14 @@ class SubmissionRepository:
         existing = await self.school_draft(key)
         if existing is not None:
             return existing, False
-        now = utcnow()
         school_id, municipality_id = place
-        query = (
-            insert(Submission)
-            .values(
-                form_version_id=form_version_id,
-                respondent_id=respondent_id,
-                status=SubmissionStatus.draft,
-                wave_id=wave_id,
-                school_id=school_id,
-                municipality_id=municipality_id,
-                school_key=key,
-                created_at=now,
-                updated_at=now,
-            )
-            .returning(Submission.id)
+        query = _new_draft(
+            form_version_id,
+            respondent_id,
+            wave_id=wave_id,
+            school_id=school_id,
+            municipality_id=municipality_id,
+            school_key=key,
         )
         try:
             async with self._connection.begin_nested():
@@ -378,6 +359,23 @@ class SubmissionRepository:
             )
         )
         return bool(result.rowcount)
+
+
+def _new_draft(form_version_id: int, respondent_id: int, **values: Any) -> Any:
+    """The INSERT of a new draft (a person's, or a school's with its key and place)."""
+    now = utcnow()
+    return (
+        insert(Submission)
+        .values(
+            form_version_id=form_version_id,
+            respondent_id=respondent_id,
+            status=SubmissionStatus.draft,
+            created_at=now,
+            updated_at=now,
+            **values,
+        )
+        .returning(Submission.id)
+    )
 
 
 def _own_or_school(respondent_id: int, school_id: int | None) -> Any:
