@@ -48,9 +48,8 @@ def write_picture(picture: SchoolPicture, out: BinaryIO, t: Translator, zone: Zo
     w = SheetWriter(sheet, CellFactory(sheet, zone, t("register-cut-mark")), t("summary-no-data"))
     w.widths(60, 18, 18)
     w.line(t("picture-title", school=picture.school), look=TITLE)
-    for label, years in (("ШНОР", picture.low_results_years), ("ШНСУ", picture.difficult_years)):
-        if years:
-            w.line(t("picture-status", status=label, years=years))
+    for line in status_lines(picture, t):
+        w.line(line)
     if picture.wave:
         w.line(t("picture-wave-label"), picture.wave)
     w.line(t("picture-answered-label"), picture.answered, picture.expected or "")
@@ -66,6 +65,15 @@ def write_picture(picture: SchoolPicture, out: BinaryIO, t: Translator, zone: Zo
     w.table([t("picture-column-status"), t("picture-column-count")], list(picture.requests))
     w.line(t("picture-note", minimum=picture.minimum), look=PLAIN)
     book.save(out)
+
+
+def status_lines(picture: SchoolPicture, t: Translator) -> list[str]:
+    """«В статусе ШНОР 2 учебных года подряд…», for each status the school has this year."""
+    statuses = (
+        ("picture-status-low-results", picture.low_results_years),
+        ("picture-status-difficult", picture.difficult_years),
+    )
+    return [t("picture-status", status=t(name), years=years) for name, years in statuses if years]
 
 
 def _row(figure: Figure, t: Translator) -> list[Any]:

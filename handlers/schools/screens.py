@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from exports.picture import Figure, SchoolPicture
+from exports.picture import Figure, SchoolPicture, status_lines
 from forms.i18n import Translator
 from forms.values import format_number
 from handlers.ui import quote
@@ -10,9 +10,7 @@ from handlers.ui import quote
 
 def picture_text(t: Translator, picture: SchoolPicture) -> str:
     lines = [t("picture-title", school=quote(picture.school))]
-    for label, years in (("ШНОР", picture.low_results_years), ("ШНСУ", picture.difficult_years)):
-        if years:
-            lines.append(t("picture-status", status=label, years=years))
+    lines += status_lines(picture, t)
     if picture.wave:
         lines.append(t("picture-wave", wave=quote(picture.wave)))
     if picture.expected:

@@ -48,6 +48,8 @@ request-open-more = И ещё { $count }: сначала разберите эт
 
 ## /myschool: the school's picture next to the municipality's.
 picture-title = <b>Моя школа: «{ $school }»</b>
+picture-status-low-results = ШНОР
+picture-status-difficult = ШНСУ
 picture-status = { $years ->
     [1] В статусе { $status } первый учебный год.
     [one] В статусе { $status } { $years } учебный год подряд, включая этот.
