@@ -16,6 +16,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.types import BotCommand
 
+from bot.forms_sync import FormsChannel
 from bot.jobs import Periodic, retention_job
 from bot.middlewares import InFlightTracker, RetryAfterMiddleware
 from bot.settings import Settings
@@ -39,6 +40,7 @@ from handlers.outbox.pace import Pace
 from handlers.outbox.sender import Sender, SenderSettings
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
+from handlers.publishing.service import Publishing
 from handlers.schools.service import SchoolPictures
 from handlers.staff.service import Staff
 from handlers.telegram.campaigns import show_progress
@@ -60,6 +62,8 @@ from storage.fsm import SQLStorage
 
 logger = logging.getLogger(__name__)
 PROMPTS_REMEMBERED = 10_000
+FORMS_LISTEN_RETRY_SECONDS = 2.0
+"""Pause before listening for publication notices again after Redis dropped the connection."""
 """Responses whose last screens one bot process remembers (see ``Prompts``)."""
 COMMANDS = (
     "start",
@@ -86,6 +90,7 @@ class Application:
     tracker: InFlightTracker
     jobs: tuple[Periodic, ...] = ()
     single: SingleProcess | None = None  # the database's one process, without Redis
+    forms_channel: FormsChannel | None = None  # with Redis: tells the others of a publication
 
 
 def create_bot(settings: Settings, pace: Pace | None = None) -> Bot:
@@ -209,6 +214,15 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
             clock,
             settings.picture_min_responses,
         ),
+        publishing=Publishing(
+            database,
+            catalog,
+            t,
+            clock,
+            needs=workflows.needs,
+            max_bytes=settings.form_upload_max_kb * 1024,
+            changed=[catalog.refresh],
+        ),
     )
 
 
@@ -296,11 +310,16 @@ def create_application(settings: Settings) -> Application:
         Periodic("campaign reminders", settings.reminder_check_minutes * 60, campaign_reminders),
         Periodic("campaign progress", settings.campaign_progress_seconds, campaign_progress),
     )
-    single = None
+    jobs = (*jobs, Periodic("forms", settings.forms_refresh_seconds, services.catalog.refresh))
+    single, channel = None, None
     if not settings.redis_url:  # conversation state in the database: one process only
         single = SingleProcess(database, settings.single_process_lease_seconds)
         jobs = (*jobs, Periodic("lease", single.renew_every, single.renew))
-    app = Application(settings, bot, dispatcher, database, services, tracker, jobs, single)
+    else:
+        channel = FormsChannel(settings.redis_url, services.catalog)
+        services.publishing.changed.append(channel.announce)
+        jobs = (*jobs, Periodic("forms notices", FORMS_LISTEN_RETRY_SECONDS, channel.listen))
+    app = Application(settings, bot, dispatcher, database, services, tracker, jobs, single, channel)
 
     async def on_startup() -> None:
         await _on_startup(app)
@@ -342,5 +361,7 @@ async def _on_shutdown(app: Application) -> None:
     await app.dispatcher.fsm.events_isolation.close()
     if app.single is not None:
         await app.single.release()
+    if app.forms_channel is not None:
+        await app.forms_channel.close()
     await app.database.dispose()
     logger.info("database closed")

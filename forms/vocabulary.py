@@ -21,6 +21,8 @@ class Role(StrEnum):
 
 
 REGIONAL = frozenset({Role.admin, Role.coordinator})
+PUBLISHERS = REGIONAL
+"""Who may upload, publish and withdraw forms in the bot (/forms)."""
 """Roles that cover every municipality."""
 COORDINATORS = frozenset({Role.admin, Role.coordinator, Role.municipal})
 """Those who run the programme: /progress, /exports, the summary, coordinators' forms."""
@@ -42,6 +44,7 @@ class SubmissionStatus(StrEnum):
     draft = "draft"
     submitted = "submitted"
     replaced = "replaced"  # corrected: a later response of the same person and wave counts
+    tested = "tested"  # a coordinator's trial of an unpublished form: never counted
 
 
 class WorkflowKind(StrEnum):

@@ -2,7 +2,11 @@
 
 Form files are read at start-up; each definition is registered by its fingerprint, so a
 changed file becomes the next version while submissions keep the version they were
-answered under. Older versions are read back from the database when a draft needs them.
+answered under. Forms uploaded in the bot are versions too. Which version of each form is
+live, and whether it is offered at all, is the table ``form_publications``: every bot
+process builds its catalog from it (``refresh``), at start-up and whenever a coordinator
+publishes or withdraws a form. Older versions are read back from the database when a draft
+needs them.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from forms.loading import FormError, form_files, load_form
 from forms.problems import Problem
 from forms.schema import Form, WorkflowNeeds
 from storage.database import Database
+from storage.dto import FormVersionDTO
 from storage.repositories import UnitOfWork
+from storage.repositories.forms import PUBLISHED
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +39,7 @@ class FormCatalog:
         self._database = database
         self._current: dict[str, CatalogForm] = {}
         self._by_version: dict[int, Form] = {}
+        self._files: set[str] = set()  # forms this process read from form files
 
     async def load(
         self, folders: Iterable[Path], needs: WorkflowNeeds | None = None
@@ -51,21 +58,66 @@ class FormCatalog:
             errors.append(FormError(missing))
         for form in forms:
             await self.register(form)
+        await self.refresh()
         return errors
 
     async def register(self, form: Form) -> CatalogForm:
+        """A form read from a file: its version goes live, unless a version published in
+        the bot replaces it (or the form was withdrawn there)."""
         async with self._database.transaction() as uow:
-            row = await uow.forms.register(
-                form.id,
-                form.fingerprint(),
-                form.title,
-                form.model_dump(mode="json", by_alias=True),
-            )
+            row = await self._version(uow, form)
+            live = await uow.forms.read_file(form.id, row.id)
+        self._files.add(form.id)
         entry = CatalogForm(form, row.id, row.version)
-        self._current[form.id] = entry
-        self._by_version[row.id] = form
-        logger.info("form %s: version %d", form.id, row.version)
+        if live:
+            self._current[form.id] = entry
+            logger.info("form %s: version %d", form.id, row.version)
+        else:
+            logger.info("form %s: the file's version %d is not offered", form.id, row.version)
         return entry
+
+    async def add_version(
+        self, uow: UnitOfWork, form: Form, author_id: int, file_name: str
+    ) -> FormVersionDTO:
+        """A form uploaded in the bot, as a version (the same definition: the same version)."""
+        return await self._version(uow, form, author_id, file_name)
+
+    async def _version(
+        self,
+        uow: UnitOfWork,
+        form: Form,
+        author_id: int | None = None,
+        file_name: str | None = None,
+    ) -> FormVersionDTO:
+        definition = form.model_dump(mode="json", by_alias=True)
+        row = await uow.forms.register(
+            form.id,
+            form.fingerprint(),
+            form.title,
+            definition,
+            author_id=author_id,
+            file_name=file_name,
+        )
+        self._by_version[row.id] = form
+        return row
+
+    async def refresh(self) -> int:
+        """The live forms, read again from ``form_publications``; how many there are."""
+        current: dict[str, CatalogForm] = {}
+        async with self._database.read() as uow:
+            for publication in await uow.forms.publications():
+                if publication.state != PUBLISHED or publication.version_id is None:
+                    continue
+                if not publication.uploaded and publication.form_id not in self._files:
+                    continue  # its file is no longer among the form files
+                row = await uow.forms.get(publication.version_id)
+                if row is None:
+                    continue
+                form = await self.version(row.id, uow)
+                if form is not None:
+                    current[row.form_id] = CatalogForm(form, row.id, row.version)
+        self._current = current
+        return len(current)
 
     def current(self, form_id: str) -> CatalogForm | None:
         return self._current.get(form_id)

@@ -170,6 +170,33 @@ class FormVersion(Base):
     title: Mapped[str] = mapped_column(String(255))
     definition: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Uploaded in the bot (None: read from a form file at start-up), and the file's name.
+    author_id: Mapped[int | None] = mapped_column(BigInteger)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+
+
+class FormPublication(Base):
+    """Which version of a form the bot offers, and whether it offers it at all.
+
+    ``version_id`` is the live version (None until the first publication), ``draft_id`` an
+    uploaded version waiting to be checked and published. ``state``: ``draft`` (never
+    published), ``published`` or ``withdrawn``. ``uploaded``: the live version came from the
+    bot, and a form file of the same id no longer replaces it at start-up. Every bot
+    process builds its catalog from this table."""
+
+    __tablename__ = "form_publications"
+
+    form_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("form_versions.id", ondelete="RESTRICT")
+    )
+    draft_id: Mapped[int | None] = mapped_column(
+        ForeignKey("form_versions.id", ondelete="SET NULL")
+    )
+    uploaded: Mapped[bool] = mapped_column(default=False)
+    changed_by: Mapped[int | None] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Wave(Base):
@@ -255,6 +282,9 @@ class Submission(Base):
     personal_erased_at: Mapped[datetime | None]
     # A school's form (``respondent: school``): form, school and wave, see SubmissionKeys.
     school_key: Mapped[str | None] = mapped_column(String(96))
+    # A coordinator trying a form before publishing it («Пройти как респондент»): sent, it
+    # becomes ``tested``, which no register, target or board reads.
+    test: Mapped[bool] = mapped_column(default=False)
 
 
 class Answer(Base):
