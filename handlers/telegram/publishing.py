@@ -9,11 +9,11 @@ import logging
 from io import BytesIO
 from pathlib import Path
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, Document, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from exports.template import template_workbook
 from forms.loading import FORM_SUFFIXES
@@ -39,17 +39,24 @@ class FormUpload(StatesGroup):
 def setup() -> Router:
     router = Router(name=__name__)
     router.message.register(overview, Commands("forms"), PUBLISHING)
-    router.message.register(uploaded, F.document, StateFilter(FormUpload.waiting), PUBLISHING)
+    router.message.register(uploaded, _document, StateFilter(FormUpload.waiting), PUBLISHING)
     router.message.register(not_a_file, NotCommand(), StateFilter(FormUpload.waiting), PUBLISHING)
-    router.message.register(uploaded, F.document.func(_form_file), StateFilter(None), PUBLISHING)
+    router.message.register(uploaded, _form_file, StateFilter(None), PUBLISHING)
     router.callback_query.register(on_button, Pressed(FormCallback), PUBLISHING)
     router.message.register(refuse, Commands("forms"))
     router.callback_query.register(refuse_button, CallbackPrefixes(FormCallback))
     return router
 
 
-def _form_file(document: Document) -> bool:
-    return Path(document.file_name or "").suffix.lower() in FORM_SUFFIXES
+async def _form_file(message: Message) -> bool:
+    """A document named like a form file (other documents are not taken for uploads)."""
+    document = message.document
+    name = document.file_name if document is not None else None
+    return name is not None and Path(name).suffix.lower() in FORM_SUFFIXES
+
+
+async def _document(message: Message) -> bool:
+    return message.document is not None
 
 
 async def overview(message: Message, state: FSMContext, services: Services) -> None:
