@@ -62,7 +62,8 @@ def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation
 
 async def upload(chat: Conversation, name: str, content: bytes) -> None:
     update = updates.document(name, len(content), sender=chat.user)
-    assert update.message is not None and update.message.document is not None
+    assert update.message is not None
+    assert update.message.document is not None
     chat.bot.session.files[update.message.document.file_id] = content
     await chat.feed(update)
 
@@ -320,4 +321,5 @@ async def test_only_admins_and_regional_coordinators_publish(
         assert chat.callback_answer() == t("forms-admin-only")
     async with sqlite_db.read() as uow:
         publication = await uow.forms.publication("webinar")
-    assert publication is not None and publication.state == "draft"
+    assert publication is not None
+    assert publication.state == "draft"
