@@ -166,7 +166,7 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         t,
         clock.zone,
         settings.targets_file,
-        form_files=lambda: {entry.form.id: entry.form for entry in catalog.all()},
+        form_files=lambda: {entry.form.id: entry.form for entry in catalog.with_withdrawn()},
         now=clock.now_utc,
     )
     sender = create_sender(settings, database, clock)

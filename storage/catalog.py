@@ -22,7 +22,7 @@ from forms.schema import Form, WorkflowNeeds
 from storage.database import Database
 from storage.dto import FormVersionDTO
 from storage.repositories import UnitOfWork
-from storage.repositories.forms import PUBLISHED
+from storage.repositories.forms import PUBLISHED, WITHDRAWN
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class FormCatalog:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._current: dict[str, CatalogForm] = {}
+        self._withdrawn: dict[str, CatalogForm] = {}
         self._by_version: dict[int, Form] = {}
         self._files: set[str] = set()  # forms this process read from form files
 
@@ -103,27 +104,32 @@ class FormCatalog:
 
     async def refresh(self) -> int:
         """The live forms, read again from ``form_publications``; how many there are."""
-        current: dict[str, CatalogForm] = {}
+        found: dict[str, dict[str, CatalogForm]] = {PUBLISHED: {}, WITHDRAWN: {}}
         async with self._database.read() as uow:
             for publication in await uow.forms.publications():
-                if publication.state != PUBLISHED or publication.version_id is None:
+                kept = found.get(publication.state)
+                if kept is None or publication.version_id is None:
                     continue
                 if not publication.uploaded and publication.form_id not in self._files:
                     continue  # its file is no longer among the form files
                 row = await uow.forms.get(publication.version_id)
-                if row is None:
-                    continue
-                form = await self.version(row.id, uow)
-                if form is not None:
-                    current[row.form_id] = CatalogForm(form, row.id, row.version)
-        self._current = current
-        return len(current)
+                form = None if row is None else await self.version(row.id, uow)
+                if row is not None and form is not None:
+                    kept[row.form_id] = CatalogForm(form, row.id, row.version)
+        self._current, self._withdrawn = found[PUBLISHED], found[WITHDRAWN]
+        return len(self._current)
 
     def current(self, form_id: str) -> CatalogForm | None:
         return self._current.get(form_id)
 
     def all(self) -> list[CatalogForm]:
+        """The live forms, by title."""
         return sorted(self._current.values(), key=lambda entry: entry.form.title)
+
+    def with_withdrawn(self) -> list[CatalogForm]:
+        """The live forms and those taken off (their registers are still read), by title."""
+        entries = [*self._current.values(), *self._withdrawn.values()]
+        return sorted(entries, key=lambda entry: entry.form.title)
 
     async def version(self, version_id: int, uow: UnitOfWork) -> Form | None:
         """The definition a submission was answered under (cached once read)."""

@@ -234,6 +234,10 @@ async def test_a_withdrawn_form_takes_no_answers_until_opened_again(
     assert teacher.last().text == t("form-withdrawn", title=TITLE)
     assert TITLE not in await offered(teacher)
 
+    await admin.send("/exports")
+    assert TITLE in admin.last().buttons  # its register is still there
+    await admin.send("/forms")
+    await admin.press(TITLE)
     await admin.press(t("forms-button-reopen"))
     assert TITLE in await offered(teacher)
     assert await audited(sqlite_db) == [
