@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 
 import aiohttp
+from redis.asyncio import Redis
 
 from tests.bot_process import BotProcess
 from tests.fake_bot_api import JSON, FakeBotAPI
@@ -76,3 +77,12 @@ def last_update(fake: FakeBotAPI) -> JSON:
 
 def webhook_urls(ports: list[int]) -> list[str]:
     return [f"http://127.0.0.1:{port}/telegram/webhook" for port in ports]
+
+
+async def emptied_redis(redis_url: str, number: int) -> str:
+    """The URL of Redis database ``number`` on the test server, emptied: a test's own."""
+    url = redis_url.rsplit("/", 1)[0] + f"/{number}"
+    client = Redis.from_url(url)
+    await client.flushdb()
+    await client.aclose()
+    return url

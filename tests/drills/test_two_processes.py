@@ -14,7 +14,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from redis.asyncio import Redis
 from sqlalchemy import select
 
 from forms.i18n import translator
@@ -25,6 +24,7 @@ from tests.fake_bot_api import BotMessage, FakeBotAPI, FakeUser
 from tests.webhook_processes import (
     SECRET,
     Router,
+    emptied_redis,
     free_port,
     last_update,
     started,
@@ -53,11 +53,7 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 @pytest.fixture
 async def redis_db(redis_url: str) -> str:
-    url = redis_url.rsplit("/", 1)[0] + "/7"  # a database of its own, emptied
-    client = Redis.from_url(url)
-    await client.flushdb()
-    await client.aclose()
-    return url
+    return await emptied_redis(redis_url, 7)  # a database of its own
 
 
 def environment(fake: FakeBotAPI, tmp_path: Path, database: str, port: int) -> dict[str, str]:

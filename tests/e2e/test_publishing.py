@@ -7,14 +7,11 @@ once, and the teacher's answer is the one response that counts."""
 from __future__ import annotations
 
 import asyncio
-import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
-from openpyxl import Workbook
-from redis.asyncio import Redis
 from sqlalchemy import select
 
 from forms.i18n import translator
@@ -22,8 +19,10 @@ from storage.database import Database
 from storage.models import FormVersion, Submission
 from tests.bot_process import BotProcess
 from tests.fake_bot_api import BotMessage, FakeBotAPI, FakeUser
+from tests.forms.helpers import xlsx_bytes
 from tests.webhook_processes import (
     Router,
+    emptied_redis,
     free_port,
     last_update,
     started,
@@ -46,27 +45,13 @@ CHOICES = [["list_name", "name", "label"], ["marks", "yes", "Полезен"], [
 
 
 def workbook(survey: list[list[str]], choices: list[list[str]] | None) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
     sheets = {"survey": survey, "settings": SETTINGS}
-    if choices is not None:
-        sheets["choices"] = choices
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(sheets if choices is None else {**sheets, "choices": choices})
 
 
 @pytest.fixture
 async def redis_db(redis_url: str) -> str:
-    url = redis_url.rsplit("/", 1)[0] + "/8"  # a database of its own, emptied
-    client = Redis.from_url(url)
-    await client.flushdb()
-    await client.aclose()
-    return url
+    return await emptied_redis(redis_url, 8)  # a database of its own
 
 
 class Chat:

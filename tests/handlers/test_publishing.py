@@ -3,13 +3,11 @@ opened again; a new version while people are half-way; the template; refusals.""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher
 from aiogram.methods import GetFile, SendDocument
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from bot.factory import create_dispatcher
@@ -23,6 +21,7 @@ from handlers.publishing.screens import FormAct, FormCallback
 from storage.database import Database
 from storage.models import AuditEntry, Submission
 from tests import updates
+from tests.forms.helpers import xlsx_bytes
 from tests.handlers.conversation import Conversation
 from tests.handlers.test_access import give_role
 from tests.mocked_bot import MockedBot
@@ -68,19 +67,9 @@ async def upload(chat: Conversation, name: str, content: bytes) -> None:
     await chat.feed(update)
 
 
-def xlsx(survey: list[list[object]], settings: list[list[object]] | None = None) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in (
-        ("survey", survey),
-        ("settings", settings or [["form_id", "form_title"], ["broken", "Сломанная анкета"]]),
-    ):
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def xlsx(survey: list[list[object]]) -> bytes:
+    settings = [["form_id", "form_title"], ["broken", "Сломанная анкета"]]
+    return xlsx_bytes({"survey": survey, "settings": settings})
 
 
 async def offered(chat: Conversation) -> list[str]:
