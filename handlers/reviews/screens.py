@@ -23,6 +23,8 @@ PAGE = 8
 """Responses a page of the list shows."""
 VALUE_SHOWN = 300
 """Characters of an answer (or a changed value) the screen shows; the register has it whole."""
+PARAGRAPH = 3000
+"""Characters of one paragraph of a response screen (a message holds 4,096)."""
 COMMENT_LIMIT = 1000
 """The longest comment or reason (``reviews.comment``)."""
 
@@ -118,27 +120,39 @@ class Shown:
 
 
 def response_lines(t: Translator, zone: ZoneInfo, shown: Shown) -> list[str]:
-    """The response, its answers, its status and its history, as message lines."""
-    lines = [
+    """The response, its answers, its status and its history, as paragraphs for
+    ``split_text`` (each short enough for one message)."""
+    head = [
         t("review-card-title", number=shown.number, title=quote(shown.form.title)),
         t("review-card-sent", at=moment(shown.sent_at, zone)),
     ]
     if shown.school is not None:
-        lines.append(t("review-card-school", school=quote(shown.school)))
+        head.append(t("review-card-school", school=quote(shown.school)))
     if shown.respondent is not None:
-        lines.append(t("review-card-respondent", name=shown.respondent))
-    lines.append("")
+        head.append(t("review-card-respondent", name=shown.respondent))
+    answers = []
     for question in shown.form.answered_questions(shown.answers.keys()):
         if question.answerable:
             value = _value(t, shown, question.id, shown.answers[question.id])
-            lines.append(f"{quote(question.label)} — {quote(value)}")
-    lines += ["", t("review-card-status", status=status_name(t, shown.status))]
+            answers.append(f"{quote(question.label)} — {quote(value)}")
+    status = [t("review-card-status", status=status_name(t, shown.status))]
     if shown.comment:
-        lines.append(t("review-card-comment", comment=quote(shown.comment)))
-    if shown.history:
-        lines.append(t("review-card-history"))
-        lines += [_event_line(t, zone, shown, event) for event in shown.history]
-    return lines
+        status.append(t("review-card-comment", comment=quote(shown.comment)))
+    history = [_event_line(t, zone, shown, event) for event in shown.history]
+    if history:
+        history.insert(0, t("review-card-history"))
+    return [*_paragraphs(head), *_paragraphs(answers), *_paragraphs(status), *_paragraphs(history)]
+
+
+def _paragraphs(lines: Sequence[str], size: int = PARAGRAPH) -> list[str]:
+    """Lines joined one under another, in paragraphs of at most ``size`` characters."""
+    found: list[str] = []
+    for line in lines:
+        if found and len(found[-1]) + len(line) + 1 <= size:
+            found[-1] += "\n" + line
+        else:
+            found.append(line)
+    return found
 
 
 def _value(t: Translator, shown: Shown, question_id: str, value: Any) -> str:
