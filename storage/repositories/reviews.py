@@ -93,12 +93,9 @@ class ReviewRepository:
         locked = select(Submission.status).where(Submission.id == submission_id).with_for_update()
         if (await self._connection.execute(locked)).scalar() is not SubmissionStatus.submitted:
             return False
-        values = {
-            "status": status,
-            "comment": comment,
-            "reviewer_id": actor_id,
-            "updated_at": now,
-        }
+        values: dict[str, Any] = {"status": status, "reviewer_id": actor_id, "updated_at": now}
+        if comment is not None or seen == 0:  # «Принять» keeps the last question asked
+            values["comment"] = comment
         if seen == 0:
             try:
                 async with self._connection.begin_nested():

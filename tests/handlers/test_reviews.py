@@ -64,6 +64,7 @@ questions:
     id: teachers
     label: Сколько педагогов работает в школе?
 """
+COMMENT = "Уточните, пожалуйста, стаж: в анкете школы указано 7 лет."
 SCHOOL_7 = {"code": "OO-0102", "name": "МБОУ СОШ № 7", "municipality": "Городской округ Энск"}
 
 
@@ -160,7 +161,7 @@ async def test_a_question_the_teacher_corrects_gives_one_row_with_its_history(
 
     await coordinator.press("❓ Есть вопросы")
     assert "что уточнить в ответе" in coordinator.last().text
-    await coordinator.send("Уточните, пожалуйста, стаж: в анкете школы указано 7 лет.")
+    await coordinator.send(COMMENT)
     assert coordinator.texts()[-2] == f"Ответ № {number}: статус «Есть вопросы»."
     assert await statuses(sqlite_db, number) == (ReviewStatus.has_issues, 1)
 
@@ -216,7 +217,7 @@ async def test_a_question_the_teacher_corrects_gives_one_row_with_its_history(
     assert row["№"] == correction
     assert row["Стаж, лет"] == 7
     assert row["Статус проверки"] == "Принято"
-    assert row["Комментарий проверки"] is None  # «Принять» asks for no comment
+    assert row["Комментарий проверки"] == COMMENT  # the last one: «Принять» asks for none
     history = list(book["История проверки"].iter_rows(values_only=True))
     assert history[0] == (
         "№ ответа",
