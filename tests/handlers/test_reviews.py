@@ -361,3 +361,35 @@ async def test_a_school_response_is_corrected_by_another_head_after_its_stage(
     )
     sent_to_head = [m for m in bot.session.of_type(SendMessage) if m.chat_id == HEAD]
     assert sent_to_head  # both heads were told of the question
+
+
+async def test_the_anonymised_history_hides_the_respondent_and_personal_values(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    number = await teacher_answered(dispatcher, sqlite_db)
+    coordinator, teacher = person(dispatcher, bot, ENSK), person(dispatcher, bot, TEACHER)
+    await coordinator.send(f"/review {number}")
+    await coordinator.press("❓ Есть вопросы", coordinator.last())
+    await coordinator.send("Как к вам обращаться по имени и отчеству?")
+    await teacher.press("✏️ Исправить", teacher.last_with("✏️ Исправить"))
+    await teacher.press("✏️ 3")
+    await teacher.send("Анна Сергеевна Учителева")
+    await teacher.press("✅ Отправить")
+    exporter = dispatcher["services"].exports.exporter
+    ensk, _zarechny = await _municipalities(sqlite_db)
+    books = {}
+    for scope in (Scope(ENSK, Role.municipal, frozenset({ensk})), Scope(ADMIN, Role.admin)):
+        out = io.BytesIO()
+        await exporter.register(Order("teacher_check"), Requester(scope, "Кто-то"), out)
+        books[scope.role] = load_workbook(io.BytesIO(out.getvalue()))
+    anonymised = list(books[Role.municipal]["История проверки"].iter_rows(values_only=True))
+    full = list(books[Role.admin]["История проверки"].iter_rows(values_only=True))
+    changed = [row for row in anonymised if row[5] == "Как к вам обращаться?"]
+    assert [(row[2], row[6], row[7]) for row in changed] == [(changed[0][2], "скрыто", "скрыто")]
+    assert changed[0][2] not in (None, "Анна Учителева")  # the respondent's code
+    assert anonymised[1][2] == "Пользователь 601"  # reviewers are named
+    assert [(row[2], row[6], row[7]) for row in full[1:] if row[5]] == [
+        ("Анна Учителева", "Анна Сергеевна", "Анна Сергеевна Учителева")
+    ]
+    cells = [c for row in anonymised for c in row if isinstance(c, str)]
+    assert not any("Учителева" in cell for cell in cells)
