@@ -77,9 +77,16 @@ def list_keyboard(
 
 
 def decision_keyboard(
-    t: Translator, submission_id: int, status: ReviewStatus, turn: int, version_id: int
+    t: Translator,
+    submission_id: int,
+    status: ReviewStatus,
+    turn: int,
+    version_id: int,
+    *,
+    asks: bool = True,
 ) -> Keyboard:
-    """«Принять», «Есть вопросы», «Отклонить» (but the status it has), and back to the list."""
+    """«Принять», «Есть вопросы» (where ``asks``), «Отклонить», but the status it has; and
+    back to the list."""
     choices = (
         (ReviewStatus.approved, ReviewAct.approve, "review-button-approve"),
         (ReviewStatus.has_issues, ReviewAct.issues, "review-button-issues"),
@@ -88,7 +95,7 @@ def decision_keyboard(
     rows = [
         [Button(t(label), press(act, submission_id, turn))]
         for target, act, label in choices
-        if target is not status
+        if target is not status and (asks or act is not ReviewAct.issues)
     ]
     back = Button(t("review-button-list"), press(ReviewAct.list, version_id))
     return Keyboard.of(*rows, [back])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from forms.i18n import Translator
 from forms.schema import Form
-from forms.vocabulary import ReviewStatus, SubmissionStatus
+from forms.vocabulary import ReviewStatus, SubmissionStatus, WorkflowKind
 from handlers.access import Access, Scope
 from handlers.clock import Clock
 from handlers.outbox.queue import queue
@@ -46,6 +46,9 @@ from storage.repositories.submissions import school_key
 MayRead = Callable[[Scope, Form], bool]
 SeesPersonal = Callable[[Scope | None, Form], bool]
 ASKED = {ReviewAct.issues: ReviewStatus.has_issues, ReviewAct.reject: ReviewStatus.rejected}
+WITH_CASES = frozenset({WorkflowKind.consultation, WorkflowKind.mentoring, WorkflowKind.request})
+"""Workflows whose sent response opens a case (a request, a pair): a correction would open a
+second one, so their responses are accepted or rejected, never asked about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,8 @@ class Reviews:
             found = await self._reviewable(uow, scope, number)
             if isinstance(found, Done):
                 return found
+            if status is ReviewStatus.has_issues and not correctable(found.form):
+                return Done(alert=self.t("review-no-questions"))
             review = await uow.reviews.get(number)
             if (review.turn if review is not None else 0) != turn:
                 screen = await self._screen(uow, scope, found)
@@ -230,6 +235,8 @@ class Reviews:
                 return Fix(submission_id=linked, intro=t("review-fix-intro", number=number))
             refusal = _fix_refusal(t, submission, review)
             form = await self.catalog.version(submission.form_version_id, uow)
+            if form is not None and not correctable(form):
+                refusal = refusal or t("review-no-questions")
             if refusal is not None or form is None:
                 return Fix(alert=refusal or t("form-unavailable"))
             draft = await self._correction(uow, submission, form, user_id)
@@ -267,11 +274,13 @@ class Reviews:
             return draft.id  # the school's correction from the sent answers, opened already
         for existing in await uow.submissions.drafts(user_id):
             if existing.form_id == form.id:
-                if sent.wave_id is not None:  # a correction in the wave, from the sent answers
-                    await uow.submissions.set_wave(existing.submission_id, sent.wave_id)
-                    return existing.submission_id
+                found = await uow.submissions.get(existing.submission_id)
+                if sent.wave_id is not None and found is not None and found.wave_id == sent.wave_id:
+                    return existing.submission_id  # the wave's correction, from the sent answers
                 return self.t("review-fix-draft-in-way", title=quote(form.title))
-        draft = await uow.submissions.open_draft(version_id, user_id, wave_id=sent.wave_id)
+        draft = await uow.submissions.open_draft(
+            version_id, user_id, wave_id=sent.wave_id, parent_id=sent.parent_id
+        )
         await uow.submissions.copy_answers(sent.id, draft.id)
         return draft.id
 
@@ -348,10 +357,17 @@ class Reviews:
         )
         texts = split_text(response_lines(self.t, self.clock.zone, shown))
         turn = review.turn if review is not None else 0
-        keyboard = decision_keyboard(self.t, submission.id, status, turn, found.version_id)
+        keyboard = decision_keyboard(
+            self.t, submission.id, status, turn, found.version_id, asks=correctable(form)
+        )
         replies = [Reply(text) for text in texts]
         replies[-1] = Reply(replies[-1].text, keyboard)
         return tuple(replies)
+
+
+def correctable(form: Form) -> bool:
+    """Whether a response of this form may be asked about and corrected."""
+    return form.workflow not in WITH_CASES
 
 
 def _fix_refusal(t: Translator, submission: SubmissionDTO, review: ReviewDTO | None) -> str | None:

@@ -393,3 +393,19 @@ async def test_the_anonymised_history_hides_the_respondent_and_personal_values(
     ]
     cells = [c for row in anonymised for c in row if isinstance(c, str)]
     assert not any("Учителева" in cell for cell in cells)
+
+
+async def test_a_response_with_a_case_is_accepted_or_rejected_never_asked_about(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    entry = dispatcher["services"].catalog.current("parent_consultation")
+    async with sqlite_db.transaction() as uow:
+        await uow.users.save_profile(TelegramProfile(TEACHER, "Мария"))
+        number = await send(uow, entry.version_id, TEACHER, {"grade": 5}, None)
+    coordinator = person(dispatcher, bot, COORDINATOR)
+    await coordinator.send(f"/review {number}")
+    assert coordinator.last().buttons == ["✅ Принять", "Отклонить", "К списку ответов"]
+    forged = ReviewCallback(a=ReviewAct.issues, s=number, n=0).pack()
+    await coordinator.press_data(forged, coordinator.last().message_id)
+    assert coordinator.callback_answer() == t("review-no-questions")
+    assert await statuses(sqlite_db, number) == (None, 0)
