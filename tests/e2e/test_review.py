@@ -56,7 +56,7 @@ async def test_a_question_corrected_by_the_teacher_leaves_one_row_and_its_histor
     (tmp_path / "forms" / "teacher_check.yaml").write_text(FORM, encoding="utf-8")
     fake.open_chat(COORDINATOR)
     coordinator, teacher = Person(fake, COORDINATOR), Person(fake, TEACHER)
-    async with await start_bot(fake, tmp_path, FORMS_DIR=str(tmp_path / "forms")):
+    async with await start_bot(fake, tmp_path, FORMS_DIR=str(tmp_path / "forms")) as bot:
         fake.send_text(TEACHER, "/start")
         menu = await teacher.next("Здравствуйте")
         listing = await teacher.press(menu, t("menu-button-forms"), "Выберите анкету")
@@ -103,6 +103,9 @@ async def test_a_question_corrected_by_the_teacher_leaves_one_row_and_its_histor
         document = await fake.wait_for_message(
             COORDINATOR.id, predicate=lambda m: m.kind == "document", timeout=60
         )
+        log = bot.log_text()  # at DEBUG level
+    for said in ("Уточните стаж", "Математика", "Анна"):
+        assert said not in log  # neither the comment nor the answers nor a name
     assert document.document is not None
     book = load_workbook(io.BytesIO(document.document.content))
     rows = list(book["Реестр"].iter_rows(values_only=True))
