@@ -181,6 +181,8 @@ class Reviews:
             found = await self._reviewable(uow, scope, number)
             if isinstance(found, Done):
                 return Done(alert=found.alert, refused=found.refused, finished=True)
+            if asked.status is ReviewStatus.has_issues and not correctable(found.form):
+                return Done(alert=t("review-no-questions"), finished=True)
             review = await uow.reviews.get(number)
             if review is not None and review.status is asked.status:
                 return Done(alert=t("review-same-status"), finished=True)
