@@ -274,6 +274,8 @@ async def test_out_of_scope_stale_forged_and_double_presses_change_nothing(
     assert ensk.callback_answer() == t("review-gone")
     # A reason too long is answered politely and nothing is written; «Отмена» leaves it.
     await ensk.press("Отклонить", ensk.last())
+    await ensk.feed(updates.sticker(sender=ensk.user))
+    assert ensk.last().text == t("review-type-text")
     await ensk.send("а" * 1001)
     assert "длиннее 1\xa0000 знаков: в нём 1\xa0001" in ensk.last().text
     await ensk.press("Отмена")
@@ -409,3 +411,23 @@ async def test_a_response_with_a_case_is_accepted_or_rejected_never_asked_about(
     await coordinator.press_data(forged, coordinator.last().message_id)
     assert coordinator.callback_answer() == t("review-no-questions")
     assert await statuses(sqlite_db, number) == (None, 0)
+
+
+async def test_who_may_review_is_who_may_read_the_register(
+    dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
+) -> None:
+    services = dispatcher["services"]
+    exporter, catalog = services.exports.exporter, services.catalog
+    for user_id in (ADMIN, COORDINATOR, ENSK, CONSULTANT):
+        scope = await services.access.scope(user_id)
+        chat = person(dispatcher, bot, user_id)
+        await chat.send("/review")
+        readable = [e.form.title for e in catalog.all() if exporter.may_export(scope, e.form)]
+        assert chat.last().buttons == readable
+    consultant = person(dispatcher, bot, CONSULTANT)
+    assert consultant.last().buttons == [catalog.current("parent_consultation").form.title]
+    number = await teacher_answered(dispatcher, sqlite_db)
+    await consultant.send(f"/review {number}")  # not a consultation request: not theirs
+    assert consultant.last().text == t("review-gone")
+    await consultant.send("/review двенадцать")
+    assert consultant.last().text == t("review-how")
