@@ -41,6 +41,7 @@ from handlers.outbox.sender import Sender, SenderSettings
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
 from handlers.publishing.service import Publishing
+from handlers.reviews.service import Reviews
 from handlers.schools.service import SchoolPictures
 from handlers.staff.service import Staff
 from handlers.telegram.campaigns import show_progress
@@ -48,9 +49,10 @@ from handlers.telegram.downloads import BotDownloader
 from handlers.telegram.outbox import BotCourier, PacingMiddleware
 from handlers.telegram.routers import setup_routers
 from handlers.waves.service import Waves
-from handlers.workflows import Workflows
+from handlers.workflows import Workflow, Workflows
 from handlers.workflows.consultation.screens import Texts
 from handlers.workflows.consultation.service import Consultations, ConsultationWorkflow
+from handlers.workflows.corrections import Corrections
 from handlers.workflows.event.service import EventWorkflow, FileSaver
 from handlers.workflows.mentoring.service import MentoringWorkflow, Pairs
 from handlers.workflows.profile.service import HeadClaims, ProfileWorkflow
@@ -149,9 +151,14 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         retry_after=timedelta(minutes=settings.files_check_minutes),
     )
     asking = ConsultationWorkflow(Texts(t, clock), settings.slots_shown)
-    workflows = Workflows(
-        [asking, MentoringWorkflow(t), EventWorkflow(saver), ProfileWorkflow(t), RequestWorkflow(t)]
-    )
+    behaviours: list[Workflow] = [
+        asking,
+        MentoringWorkflow(t),
+        EventWorkflow(saver),
+        ProfileWorkflow(t),
+        RequestWorkflow(t),
+    ]
+    workflows = Workflows(behaviours, observers=[Corrections(t)])
     exporter = Exporter(
         database,
         t,
@@ -222,6 +229,16 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
             needs=workflows.needs,
             max_bytes=settings.form_upload_max_kb * 1024,
             changed=[catalog.refresh],
+        ),
+        # Who may review a form and who sees names: exactly the register's two rules.
+        reviews=Reviews(
+            database,
+            catalog,
+            access,
+            t,
+            clock,
+            may_read=exporter.may_export,
+            sees_personal=exporter.sees_personal,
         ),
     )
 

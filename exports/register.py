@@ -23,6 +23,8 @@ from exports.columns import Column, register_columns
 from exports.coverage import WIDTHS as COVERAGE_WIDTHS
 from exports.coverage import coverage_rows
 from exports.repeats import RepeatSheet, repeat_sheets
+from exports.reviews import WIDTHS as REVIEW_WIDTHS
+from exports.reviews import ReviewSheet
 from exports.rows import RegisterRequest, RegisterRow
 from forms.i18n import Translator
 
@@ -52,9 +54,11 @@ def write_register(
     repeats = _repeat_sheets(book, request, t)
     reference = book.create_sheet(t("register-sheet-reference"))
     about = book.create_sheet(t("register-sheet-about"))
+    review = _review_sheet(book, request, t)
     columns = register_columns(request, t)
     cells = _cells(register, request, t)
-    count = _write_rows(register, columns, _with_entries(rows, repeats), cells, progress)
+    passing = _with_entries(rows, repeats, review)
+    count = _write_rows(register, columns, passing, cells, progress)
     _add_table(register, columns, count)
     for number, entries in enumerate(repeats, start=1):
         _add_table(entries.sheet, entries.of.columns, entries.count, f"{REPEAT_TABLE}{number}")
@@ -83,7 +87,13 @@ class _Entries:
 
 def _repeat_sheets(book: Workbook, request: RegisterRequest, t: Translator) -> list[_Entries]:
     """A sheet per repeat, named after it, after the register and before the reference."""
-    names = ("register-sheet", "register-sheet-reference", "register-sheet-about", "coverage-sheet")
+    names = (
+        "register-sheet",
+        "register-sheet-reference",
+        "register-sheet-about",
+        "coverage-sheet",
+        "register-sheet-review",
+    )
     repeats = []
     for of in repeat_sheets(request, t, [t(name) for name in names]):
         sheet = book.create_sheet(of.name)
@@ -91,11 +101,22 @@ def _repeat_sheets(book: Workbook, request: RegisterRequest, t: Translator) -> l
     return repeats
 
 
-def _with_entries(rows: Iterable[RegisterRow], repeats: list[_Entries]) -> Iterator[RegisterRow]:
-    """The rows, each one's entries written to the repeats' sheets as it passes."""
+def _review_sheet(book: Workbook, request: RegisterRequest, t: Translator) -> ReviewSheet:
+    """«История проверки», after «О выгрузке»: a row per entry of each response's history."""
+    sheet = book.create_sheet(t("register-sheet-review"))
+    _set_widths(sheet, REVIEW_WIDTHS)
+    return ReviewSheet(sheet, request, _cells(sheet, request, t), t)
+
+
+def _with_entries(
+    rows: Iterable[RegisterRow], repeats: list[_Entries], review: ReviewSheet
+) -> Iterator[RegisterRow]:
+    """The rows, each one's entries written to the repeats' sheets and its review history
+    to «История проверки» as it passes."""
     for row in rows:
         for entries in repeats:
             entries.write(row)
+        review.write(row)
         yield row
 
 

@@ -133,3 +133,18 @@ class Delivery(StrEnum):
 FINISHED_DELIVERIES = frozenset(
     {Delivery.sent, Delivery.failed, Delivery.blocked, Delivery.skipped, Delivery.unknown}
 )
+
+
+class ReviewStatus(StrEnum):
+    """Where the staff's review of a sent response stands (``reviews.status``), after ODK
+    Central's review states; a response without a review is ``received``."""
+
+    received = "received"  # nobody has looked at it yet
+    approved = "approved"  # «Принято»
+    has_issues = "has_issues"  # «Есть вопросы»: the respondent is asked to correct it
+    rejected = "rejected"  # «Отклонено», with a reason
+    corrected = "corrected"  # a correction replaced it: «Исправлено, ждёт проверки»
+
+
+AWAITING_REVIEW = frozenset({ReviewStatus.received, ReviewStatus.corrected})
+"""Statuses of responses nobody has decided on since they were sent: «Не проверены»."""

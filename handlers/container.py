@@ -21,6 +21,7 @@ from handlers.outbox.sender import Sender
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
 from handlers.publishing.service import Publishing
+from handlers.reviews.service import Reviews
 from handlers.schools.service import SchoolPictures
 from handlers.staff.service import Staff
 from handlers.waves.service import Waves
@@ -57,3 +58,4 @@ class Services:
     requests: Requests
     pictures: SchoolPictures
     publishing: Publishing
+    reviews: Reviews

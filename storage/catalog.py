@@ -122,6 +122,10 @@ class FormCatalog:
     def current(self, form_id: str) -> CatalogForm | None:
         return self._current.get(form_id)
 
+    def known(self, form_id: str) -> CatalogForm | None:
+        """The live form, or the one taken off (its responses are still read and reviewed)."""
+        return self._current.get(form_id) or self._withdrawn.get(form_id)
+
     def all(self) -> list[CatalogForm]:
         """The live forms, by title."""
         return sorted(self._current.values(), key=lambda entry: entry.form.title)

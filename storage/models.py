@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from forms.vocabulary import CaseStatus, Delivery, Role, SubmissionStatus
+from forms.vocabulary import CaseStatus, Delivery, ReviewStatus, Role, SubmissionStatus
 from storage.types import BigId, UTCDateTime, utcnow
 
 NAMING = {
@@ -323,6 +323,52 @@ class Case(Base):
     closed_at: Mapped[datetime | None]
 
 
+class Review(Base):
+    """The staff's review of a sent response (ODK Central's review state). A response
+    without a row is «received». ``turn`` counts the changes: every change is one
+    conditional write from the turn the reviewer saw, so of two presses one wins.
+
+    When a correction replaces the response, the row moves to the correction
+    (``submission_id``); ``correction_id`` is the draft the respondent opened with
+    «Исправить», which replaces this response when sent."""
+
+    __tablename__ = "reviews"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus), index=True)
+    comment: Mapped[str | None] = mapped_column(String(1000))
+    reviewer_id: Mapped[int | None] = mapped_column(BigInteger)
+    turn: Mapped[int] = mapped_column(default=1)
+    correction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), unique=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewEvent(Base):
+    """The history of a response's review: each status set (who, when, the comment or the
+    reason) and, for a correction, each question it changed (``question_id``, ``old``,
+    ``new``: stored values). ``submission_id`` follows the response through its
+    corrections; ``about_id`` is the response number the event was about at the time."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    about_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus))
+    comment: Mapped[str | None] = mapped_column(String(1000))
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    old: Mapped[Any | None] = mapped_column(JSON)
+    new: Mapped[Any | None] = mapped_column(JSON)
+
+
 class Slot(Base):
     """A consultant's free time. ``submission_id`` is set once, by one conditional UPDATE:
     a slot is never booked twice."""
@@ -441,6 +487,8 @@ __all__ = [
     "Lease",
     "Municipality",
     "OutboxMessage",
+    "Review",
+    "ReviewEvent",
     "School",
     "SchoolLink",
     "Slot",

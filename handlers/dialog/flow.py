@@ -536,8 +536,8 @@ class Dialog:
 
     async def _submit(self, uow: UnitOfWork, ctx: Context) -> Outcome:
         closed = await self._wave_closed(uow, ctx.submission)
-        if closed is not None:
-            return Outcome(alert=closed)
+        if closed is not None and await uow.reviews.corrected_by(ctx.submission.id) is None:
+            return Outcome(alert=closed)  # a correction a review asked for is sent regardless
         kept = engine.effective_answers(ctx.form, ctx.answers)
         await uow.submissions.delete_answers(ctx.submission.id, set(ctx.answers) - set(kept))
         if ctx.submission.test:
