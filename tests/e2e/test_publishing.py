@@ -2,16 +2,19 @@
 processes on PostgreSQL and Redis: the coordinator uploads a broken workbook to one process
 (the report names its cells), sends the fixed file, tries it as a respondent (a test
 response), publishes it; the other process, never restarted, offers it to a teacher at
-once, and the teacher's answer is the one response that counts."""
+once. The coordinator asks a question about the answer («Есть вопросы»), the teacher
+corrects it, and the register has one row, the correction, with its history."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from forms.i18n import translator
@@ -158,10 +161,56 @@ async def test_a_form_from_a_broken_file_to_answers_in_another_process(
         question = await teacher.press(offered, TITLE, 1, "Насколько полезен")
         await teacher.press(question, "Нет", 1, "Что улучшить?")
         review = await teacher.say("Меньше слайдов", 1, t("dialog-review-hint"))
+        thanks = await teacher.press(review, t("dialog-button-submit"), 1, "отправлена")
+        number = int((thanks.text or "").split("Номер ответа:")[1].split(".")[0])
+
+        screen = await admin.say(f"/review {number}", 0, f"Ответ № {number}")
+        await admin.press(screen, t("review-button-issues"), 0, "что уточнить")
+        await admin.say("Сколько слайдов было бы хорошо?", 0, "статус «Есть вопросы»")
+        notice = await teacher.wait("есть вопросы")  # from either process's outbox
+        fix = await teacher.press(notice, t("review-button-fix"), 1, t("dialog-review-hint"))
+        await teacher.press(fix, t("dialog-button-edit", number=2), 1, "Что улучшить?")
+        review = await teacher.say("Не больше десяти слайдов", 1, t("dialog-review-hint"))
         await teacher.press(review, t("dialog-button-submit"), 1, "отправлена")
-    assert await statuses(postgres_url) == [("tested", True), ("submitted", False)]
+        told = await admin.wait("исправлен")
+        correction = int((told.text or "").split("теперь это ответ №")[1].split(".")[0])
+
+        menu = await admin.say("/exports", 0, "Выберите реестр")
+        fake.press(ADMIN, menu, TITLE)
+        await router.post(last_update(fake), 0)
+        await fake.wait_for_edit(ADMIN.id, 15, lambda edit: "За какой период" in edit.text)
+        fake.press(ADMIN, menu, t("exports-period-all"))
+        await router.post(last_update(fake), 0)
+        document = await fake.wait_for_message(
+            ADMIN.id, predicate=lambda m: m.kind == "document", timeout=60
+        )
+    assert await statuses(postgres_url) == [
+        ("tested", True),
+        ("replaced", False),
+        ("submitted", False),
+    ]
+    assert document.document is not None
+    book = load_workbook(io.BytesIO(document.document.content))
+    rows = list(book["Реестр"].iter_rows(values_only=True))
+    assert len(rows) == 2  # the header and the correction: neither the trial nor the first
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["№"] == correction
+    assert row["Что улучшить?"] == "Не больше десяти слайдов"
+    assert row["Статус проверки"] == "Исправлено, ждёт проверки"
+    history = [r[2:] for r in book["История проверки"].iter_rows(min_row=2, values_only=True)]
+    assert history == [
+        ("Ольга", "Есть вопросы", "Сколько слайдов было бы хорошо?", None, None, None),
+        (
+            "Ирина",
+            "Исправлено, ждёт проверки",
+            None,
+            "Что улучшить?",
+            "Меньше слайдов",
+            "Не больше десяти слайдов",
+        ),
+    ]
     codes = [await bot.terminate() for bot in processes]
     assert codes == [0, 0]
     logs = "".join(bot.log_text() for bot in processes)
-    for secret in ("Меньше слайдов", "Больше примеров", fake.token):
+    for secret in ("Меньше слайдов", "Больше примеров", "Сколько слайдов", "Ирина", fake.token):
         assert secret not in logs
