@@ -9,6 +9,9 @@ A condition is a small tree written in YAML::
     {not: <condition>}
     {all: [<condition>, ...]}
     {any: [<condition>, ...]}
+    {expr: "${age} > 3 and selected(${subjects}, 'math')"}   (forms/expr.py)
+
+A plain string is read as ``expr``: ``show_if: "${age} > 3"``.
 
 Conditions are evaluated against the answers given so far (question id → stored value).
 """
@@ -16,12 +19,15 @@ Conditions are evaluated against the answers given so far (question id → store
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+from forms.expr import TODAY, Formula, Scope, references, selections
 
 Scalar = bool | int | float | str
-OPERATORS = ("equals", "one_of", "selected", "answered", "not", "all", "any")
+OPERATORS = ("equals", "one_of", "selected", "answered", "not", "all", "any", "expr")
 
 
 class _Condition(BaseModel):
@@ -138,6 +144,32 @@ class AnyOf(_Condition):
             yield from condition.leaves()
 
 
+class Expr(_Condition):
+    """An expression (``relevant`` of XLSForm): true when it holds over the answers."""
+
+    expr: Formula
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_alone(cls, value: Any) -> Any:
+        return {"expr": value} if isinstance(value, str) else value
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool:
+        today = answers.get(TODAY)
+        return self.expr.holds(Scope(answers, today if isinstance(today, date) else date.today()))
+
+    def leaves(self) -> Iterator[Leaf]:
+        """The fields it names, as ``answered`` leaves (and ``selected`` ones with their
+        values), so that the form checks them like any condition's."""
+        chosen = list(selections(self.expr.node))
+        for name, value in chosen:
+            yield Selected(question=name, selected=value)
+        picked = {name for name, _value in chosen}
+        for name in dict.fromkeys(references(self.expr.node)):
+            if name not in picked:
+                yield Answered(question=name, answered=True)
+
+
 Leaf = Equals | OneOf | Selected | Answered
 
 _TAGS: dict[type[_Condition], str] = {
@@ -148,9 +180,14 @@ _TAGS: dict[type[_Condition], str] = {
     Not: "Not",
     All: "All",
     AnyOf: "Any",
+    Expr: "Expr",
 }
 _KEY_TAGS = dict(
-    zip(OPERATORS, ("Equals", "OneOf", "Selected", "Answered", "Not", "All", "Any"), strict=True)
+    zip(
+        OPERATORS,
+        ("Equals", "OneOf", "Selected", "Answered", "Not", "All", "Any", "Expr"),
+        strict=True,
+    )
 )
 
 
@@ -160,6 +197,8 @@ def _condition_tag(value: Any) -> str | None:
     aliases reads back."""
     if isinstance(value, _Condition):
         return _TAGS[type(value)]
+    if isinstance(value, str):
+        return "Expr"
     if not isinstance(value, dict):
         return None
     keys = [key for key in OPERATORS if key in value or f"{key}_" in value]
@@ -173,7 +212,8 @@ Condition = Annotated[
     | Annotated[Answered, Tag("Answered")]
     | Annotated[Not, Tag("Not")]
     | Annotated[All, Tag("All")]
-    | Annotated[AnyOf, Tag("Any")],
+    | Annotated[AnyOf, Tag("Any")]
+    | Annotated[Expr, Tag("Expr")],
     Discriminator(
         _condition_tag,
         custom_error_type="form-error-condition-shape",
