@@ -283,7 +283,7 @@ def columns_of(asked: AskedQuestion, request: RegisterRequest, t: Translator) ->
 
 
 def _header(question: Question, section: Section | None, t: Translator) -> str:
-    if section is None:
+    if section is None or not section.title:
         return question.label
     return t("register-column-in-section", section=section.title, label=question.label)
 

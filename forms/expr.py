@@ -751,17 +751,17 @@ def _text_of(expression: Expression) -> str:
     return expression.text
 
 
-def _typed(allow: frozenset[str]) -> Any:
-    return Annotated[
-        Expression,
+def _typed(allow: frozenset[str]) -> tuple[PlainValidator, PlainSerializer]:
+    return (
         PlainValidator(_validator(allow), json_schema_input_type=str),
         PlainSerializer(_text_of, return_type=str),
-    ]
+    )
 
 
-Formula = _typed(frozenset())
+_FORMULA, _CHECK, _FILTER = (_typed(frozenset(a)) for a in ((), (HERE,), (COLUMNS,)))
+Formula = Annotated[Expression, _FORMULA[0], _FORMULA[1]]
 """A ``relevant`` or ``calculation``: references and functions, no ``.``."""
-Check = _typed(frozenset({HERE}))
+Check = Annotated[Expression, _CHECK[0], _CHECK[1]]
 """A ``constraint``: ``.`` is the answer being checked."""
-Filter = _typed(frozenset({COLUMNS}))
+Filter = Annotated[Expression, _FILTER[0], _FILTER[1]]
 """A ``choice_filter``: bare names are the option's choices columns (``name`` its value)."""

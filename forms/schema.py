@@ -34,6 +34,7 @@ from forms.questions import (
     YesNoQuestion,
 )
 from forms.texts import LocalText
+from forms.validation import default_problem
 from forms.vocabulary import WorkflowKind
 
 FORM_ID = r"^[a-z][a-z0-9_-]{0,39}$"
@@ -54,7 +55,8 @@ class Section(Typed):
 
     type: Literal["section"] = "section"
     id: QuestionId | None = None
-    title: LocalText = Field(min_length=1, max_length=300)
+    title: LocalText = Field(default="", max_length=300)
+    """Shown above each of its questions; none for a group without a label (XLSForm)."""
     description: LocalText = Field(default="", max_length=1000)
     show_if: Condition | None = None
     questions: tuple[AnyQuestion, ...] = Field(min_length=1)
@@ -409,6 +411,8 @@ class _References:
                     found.append(((key,), "form-error-label-reference", {"question": name}))
         for key, problem in _misplaced(question):
             found.append(((key,), problem, {"key": key}))
+        if default_problem(question, date.today()):
+            found.append((("default",), "form-error-default", {"value": question.default or ""}))
         return found
 
     def _other_text(self, name: str, *, everything: bool = False) -> bool:

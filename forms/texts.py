@@ -140,3 +140,29 @@ def _localized(value: Any, language: str) -> Any:
         if new is not old:
             changes[name] = new
     return value.model_copy(update=changes) if changes else value
+
+
+_CACHE: dict[tuple[int, str], tuple[BaseModel, BaseModel]] = {}
+"""Forms are few and live as long as the catalog; an entry keeps its form alive, so an id
+cannot be reused by another object while it is cached."""
+
+
+def person_language(code: str | None) -> str:
+    """A Telegram ``language_code`` (``en``, ``pt-br``) as a language of texts; Russian when
+    Telegram says none."""
+    return (code or DEFAULT_LANGUAGE).replace("_", "-").split("-")[0].lower()
+
+
+def localized_for(model: M, code: str | None) -> M:
+    """``localized`` for a person's Telegram ``language_code``, worked out once per form and
+    language."""
+    language = person_language(code)
+    key = (id(model), language)
+    cached = _CACHE.get(key)
+    if cached is not None and cached[0] is model:
+        result = cached[1]
+        assert isinstance(result, type(model))
+        return result
+    result = localized(model, language)
+    _CACHE[key] = (model, result)
+    return result
