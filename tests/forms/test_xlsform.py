@@ -332,7 +332,6 @@ def test_schema_problems_point_to_cells(tmp_path: Path) -> None:
     settings: Table = [["form_id"], ["x"]]
     path = workbook(tmp_path / "schema.xlsx", survey, choices, settings)
     found = problems(path)
-    assert ("form-error-missing", cell("settings", 2, "form_title", path)) in found
     assert ("form-error-bad-id", cell("survey", 2, "name", path)) in found
     assert ("form-error-bad-option-value", cell("choices", 2, "name", path)) in found
 
