@@ -8,6 +8,7 @@ naming the sheet, the row and the column. See ``forms/FORMAT.md``.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -69,7 +70,12 @@ SETTINGS_FIELDS = {
     "workflow": "workflow",
     "attached_to": "attached_to",
 }
-SETTINGS_COLUMNS = frozenset({*SETTINGS_FIELDS, "default_language"})
+IGNORED_SETTINGS = frozenset(
+    {"xml_root", "style", "submission_url", "instance_name", "allow_choice_duplicates"}
+)
+"""Settings that shape ODK's XML, Enketo's look or where Collect sends a submission, and
+change nothing of what is asked or stored here (duplicate choices are refused anyway)."""
+SETTINGS_COLUMNS = frozenset({*SETTINGS_FIELDS, "default_language", *IGNORED_SETTINGS})
 PLAIN_TYPES = {
     "calculate": "calculate",
     "text": "text",
@@ -142,20 +148,39 @@ def xlsform_to_yaml(path: str | Path) -> str:
 # --- reading cells ------------------------------------------------------------------------
 
 
+SPARE_COLUMNS = 50
+"""Columns read to the right of the last named one (a value there is refused by letter).
+Excel often declares a sheet of 1,048,576 rows by 1,024 columns; the empty ones are skipped
+without being read cell by cell."""
+
+
 def read_sheets(path: Path) -> dict[str, Sheet]:
     """Every sheet by its lower-case name; row 1 holds the column names."""
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return {
-            ws.title.strip().lower(): _sheet(ws.title, ws.iter_rows(values_only=True))
-            for ws in workbook.worksheets
-        }
-    finally:
-        workbook.close()
+    with warnings.catch_warnings():  # openpyxl warns of Excel features it drops (styles…)
+        warnings.simplefilter("ignore", UserWarning)
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheets = workbook.worksheets
+            return {ws.title.strip().lower(): _sheet(ws.title, _rows(ws)) for ws in sheets}
+        finally:
+            workbook.close()
+
+
+def _rows(ws: Any) -> list[tuple[Any, ...]]:
+    """The sheet's rows up to its last one that holds anything, as far right as its named
+    columns go (and ``SPARE_COLUMNS`` more)."""
+    first = next(ws.iter_rows(values_only=True, max_row=1), ())
+    named = max((i + 1 for i, value in enumerate(first) if value not in (None, "")), default=0)
+    rows = list(ws.iter_rows(values_only=True, max_col=named + SPARE_COLUMNS))
+    while rows and rows[-1].count(None) == len(rows[-1]):
+        rows.pop()
+    return rows
 
 
 def _sheet(name: str, rows: Any) -> Sheet:
-    table = [[cell_text(value) for value in row] for row in rows]
+    table = [
+        [cell_text(value) for value in row] if row.count(None) < len(row) else [] for row in rows
+    ]
     header = table[0] if table else []
     aliases = CHOICE_ALIASES if name.strip().lower() == CHOICES else SURVEY_ALIASES
     keys = [column_key(text, aliases) for text in header]
