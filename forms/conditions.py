@@ -27,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_val
 from forms.expr import TODAY, Formula, Scope, references, selections
 
 Scalar = bool | int | float | str
+OTHER_CHOICE = "other"
+"""«Другое» in conditions: the name pyxform gives the choice that ``or_other`` adds."""
 OPERATORS = ("equals", "one_of", "selected", "answered", "not", "all", "any", "expr")
 
 
@@ -81,7 +83,10 @@ class Selected(_Condition):
     selected: str
 
     def evaluate(self, answers: Mapping[str, Any]) -> bool:
-        return self.selected in selected_values(answers.get(self.question))
+        value = answers.get(self.question)
+        if self.selected == OTHER_CHOICE and isinstance(value, dict) and value.get("other"):
+            return True
+        return self.selected in selected_values(value)
 
     def leaves(self) -> Iterator[Leaf]:
         yield self
@@ -227,6 +232,8 @@ for _model in (Not, All, AnyOf):
 
 def comparable(value: Any) -> str | None:
     """One spelling for equal answers: yes/no for booleans, ``12`` for 12 and 12.0."""
+    if isinstance(value, dict) and value.get("other") and "selected" not in value:
+        return OTHER_CHOICE  # «Другое» of a single choice, as pyxform's or_other names it
     if value is None or isinstance(value, dict | list):
         return None
     if isinstance(value, bool):

@@ -16,7 +16,15 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from forms.conditions import Answered, Condition, Expr, Leaf, Selected, comparable
+from forms.conditions import (
+    OTHER_CHOICE,
+    Answered,
+    Condition,
+    Expr,
+    Leaf,
+    Selected,
+    comparable,
+)
 from forms.expr import OTHER_SUFFIX, Expression, aggregated, columns, references
 from forms.questions import (
     QUESTION_ID,
@@ -520,7 +528,8 @@ def _value_problems(leaf: Leaf, target: Question) -> list[tuple[str, dict[str, A
 
 def _allowed_values(target: Question) -> set[str | None] | None:
     if isinstance(target, ChoiceQuestion):
-        return {option.value for option in target.options}
+        values: set[str | None] = {option.value for option in target.options}
+        return values | {OTHER_CHOICE} if target.other else values
     if isinstance(target, YesNoQuestion):
         return {"yes", "no"}
     return None

@@ -373,3 +373,16 @@ def question(form: Any, name: str) -> Question:
 def test_default_date_and_today_stay_pure() -> None:
     assert value("today()") == TODAY
     assert value("date(0)") == date(1970, 1, 1)
+
+
+def test_other_is_named_as_pyxform_names_it_in_plain_conditions_too() -> None:
+    form = make_form(
+        choice("role", "teacher", "parent", other=True),
+        many("subjects", "math", "physics", other=True),
+        {**TEXT, "id": "a", "show_if": {"question": "role", "equals": "other"}},
+        {**TEXT, "id": "b", "show_if": {"question": "subjects", "selected": "other"}},
+    )
+    answers = {"role": {"other": "Завуч"}, "subjects": {"selected": ["math"], "other": "ОБЖ"}}
+    assert [q.id for q in visible_questions(form, answers)] == ["role", "subjects", "a", "b"]
+    plain = {"role": "teacher", "subjects": ["math"]}
+    assert [q.id for q in visible_questions(form, plain)] == ["role", "subjects"]
