@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from forms import engine
-from forms.display import format_answer
+from forms.display import fill, format_answer
 from forms.engine import QuestionScreen, ReviewScreen
 from forms.feedback import feedback_for
 from forms.i18n import Translator
@@ -340,9 +340,10 @@ class Dialog:
         if question is None or question.id not in ctx.answers:  # hidden since: ask on
             return Outcome(replies=tuple(await self._render(uow, ctx)))
         value = ctx.answers[question.id]
+        label = fill(question.label, ctx.form, engine.computed(ctx.form, ctx.answers), self.t)
         said = self.t(
             "dialog-answer-was-saved",
-            label=quote(question.label),
+            label=quote(label),
             answer=quote(shorten(format_answer(question, value, self.t), self.t)),
         )
         replies = (Reply(said), *await self._render(uow, ctx))

@@ -182,9 +182,6 @@ form-error-xls-nested-repeat = Повторяющаяся группа внут�
 form-error-xls-end-repeat-without-begin = Строка end repeat без начала повторяющейся группы (begin repeat).
 form-error-xls-end-mismatch = Эта строка закрывает не ту группу: begin group закрывается строкой end group, begin repeat — строкой end repeat.
 form-error-xls-flag = Значение «{ $value }» не подходит. Напишите yes или no.
-form-error-xls-relevant = Условие «{ $expression }» слишком сложное или записано с ошибкой. Поддерживается: { "${вопрос} = 'значение'" }, { "${вопрос} != 'значение'" }, { "${вопрос} != ''" } (есть ответ), { "selected(${вопрос}, 'значение')" }, not(…), and, or и скобки.
-form-error-xls-constraint = Ограничение «{ $expression }» не поддерживается для этого вопроса. Поддерживается: «. >= 1 and . <= 10» для чисел и оценок, «string-length(.) <= 500» для текста, «count-selected(.) <= 3» для выбора нескольких вариантов, «. >= today()» и «. <= date('2025-06-30')» для дат.
-form-error-xls-choice-filter = Фильтр «{ $expression }» не поддерживается. Поддерживается вид: { "столбец = ${вопрос}" }, например { "municipality = ${municipality}" }.
 form-error-xls-appearance = Оформление «{ $value }» не поддерживается. Можно только multiline для вопроса text.
 form-error-expr-empty = Выражение пустое.
 form-error-expr-syntax = Выражение «{ $expression }» записано с ошибкой: проверьте скобки, кавычки и знаки между частями.
