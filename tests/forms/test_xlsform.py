@@ -453,3 +453,77 @@ def _problems(path: Path) -> list[Any]:
     with pytest.raises(FormError) as error:
         load_form(path)
     return list(error.value.problems)
+
+
+SCHOOL_FILTER = "municipality = ${mun} or ${pupils} > 100"
+
+
+def test_expressions_calculations_defaults_and_languages(tmp_path: Path) -> None:
+    """Every new column of XLSForm maps onto the same fields a YAML form has."""
+    head = [
+        "type",
+        "name",
+        "label::Русский (ru)",
+        "label::English (en)",
+        "relevant",
+        "constraint",
+        "constraint_message::Русский (ru)",
+        "constraint_message::English (en)",
+        "calculation",
+        "default",
+        "readonly",
+        "choice_filter",
+    ]
+
+    def row(kind: str, name: str, ru: str | None = None, **cells: Any) -> list[Any]:
+        values = {"type": kind, "name": name, "label::Русский (ru)": ru, **cells}
+        return [values.get(column) for column in head]
+
+    survey: Table = [
+        head,
+        row("integer", "boys", "Мальчиков", **{"label::English (en)": "Boys", "default": "12"}),
+        row("integer", "girls", "Девочек", constraint=". <= ${boys} * 2") + [None] * 0,
+        row("calculate", "pupils", calculation="${boys} + ${girls}"),
+        row("note", "total", "Всего: ${pupils}", relevant="${pupils} > 20 and ${boys} != 0"),
+        row("text", "town", "Город", default="Курск", readonly="yes"),
+        row("select_one mun", "mun", "Округ"),
+        row(
+            "select_one school",
+            "school",
+            "Школа",
+            choice_filter="municipality = ${mun} or ${pupils} > 100",
+        ),
+    ]
+    survey[2][head.index("constraint_message::Русский (ru)")] = "Слишком много."
+    survey[2][head.index("constraint_message::English (en)")] = "Too many."
+    path = workbook(tmp_path / "expr.xlsx", survey, CHOICES)
+    form = load_xlsform(path)
+    boys, girls, town = (form.question(name) for name in ("boys", "girls", "town"))
+    assert boys is not None
+    assert girls is not None
+    assert town is not None
+    assert (boys.label, getattr(boys.label, "translations", {})) == (
+        "Мальчиков",
+        {"ru": "Мальчиков", "en": "Boys"},
+    )
+    assert boys.default == "12"
+    assert girls.constraint is not None
+    assert girls.constraint.text == ". <= ${boys} * 2"
+    assert girls.error_message == "Слишком много."
+    assert town.read_only
+    assert town.default == "Курск"
+    calc = form.question("pupils")
+    assert calc is not None
+    assert calc.type == "calculate"
+    total = form.question("total")
+    assert total is not None
+    assert total.show_if is not None
+    school = form.question("school")
+    assert isinstance(school, SingleChoiceQuestion)
+    assert not isinstance(school.choice_filter, type(None))
+    assert [o.attributes for o in school.options] == [
+        {"municipality": "m1"},
+        {"municipality": "m2"},
+    ]
+    again = load_yaml_text(xlsform_to_yaml(path))
+    assert again.fingerprint() == form.fingerprint()  # YAML says the same
