@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from forms.conditions import Expr
-from forms.engine import Cursor, QuestionScreen, ReviewScreen, screen, visible_questions
+from forms.engine import Cursor, QuestionScreen, ReviewScreen, computed, screen, visible_questions
 from forms.inputs import Accepted, ChoiceInput, Rejected, TextInput
 from forms.loading import FormError
 from forms.problems import problem_text
-from forms.questions import IntegerQuestion, SingleChoiceQuestion
+from forms.questions import IntegerQuestion, MultipleChoiceQuestion, SingleChoiceQuestion
 from forms.schema import Form
 from forms.texts import localized_for
 from forms.validation import validate
@@ -81,6 +81,212 @@ EXPECTED: dict[str, First] = {
         "public_key",
     ),
     "example__yes_or_no_question.xlsx": LOADS,
+    # the md= tables of pyxform's tests/test_*.py, transcribed cell for cell
+    "md__bug_round_calculation__non_existent_itext_reference.xlsx": LOADS,
+    "md__choices_sheet__choices_without_labels__for_dynamic_selects__warning_and_error.xlsx": (
+        "form-error-missing",
+        "choices",
+        2,
+        "label",
+    ),
+    "md__choices_sheet__choices_without_labels__for_static_selects__warning_and_error.xlsx": (
+        "form-error-missing",
+        "choices",
+        2,
+        "label",
+    ),
+    "md__choices_sheet__duplicate_choices_with_setting_not_set_to_yes.xlsx": (
+        "form-error-xls-unknown-column",
+        "settings",
+        2,
+        "id_string",
+    ),
+    "md__choices_sheet__duplicate_choices_without_setting.xlsx": (
+        "form-error-bad-id",
+        "survey",
+        2,
+        "name",
+    ),
+    "md__choices_sheet__multiple_duplicate_choices_without_setting.xlsx": (
+        "form-error-bad-id",
+        "survey",
+        2,
+        "name",
+    ),
+    "md__choices_sheet__numeric_choice_names__for_dynamic_selects__allowed.xlsx": LOADS,
+    "md__choices_sheet__numeric_choice_names__for_static_selects__allowed.xlsx": LOADS,
+    "md__dynamic_default__dynamic_default_does_not_warn.xlsx": (
+        "form-error-xls-default-dynamic",
+        "survey",
+        3,
+        "default",
+    ),
+    "md__dynamic_default__dynamic_default_on_calculate.xlsx": (
+        "form-error-xls-calculation",
+        "survey",
+        2,
+        "type",
+    ),
+    "md__repeat__calculate_relative_path.xlsx": (
+        "form-error-xls-column-not-here",
+        "survey",
+        4,
+        "calculation",
+    ),
+    "md__repeat__choice_filter_relative_path.xlsx": (
+        "form-error-xls-group-in-repeat",
+        "survey",
+        5,
+        "type",
+    ),
+    "md__repeat__indexed_repeat_math_expression_nested_repeat_relative_path_exception.xlsx": (
+        "form-error-xls-nested-repeat",
+        "survey",
+        4,
+        "type",
+    ),
+    "md__repeat__indexed_repeat_math_expression_with_double_variable_in_nested_repeat_relative_path_exception.xlsx": (  # noqa: E501
+        "form-error-xls-nested-repeat",
+        "survey",
+        4,
+        "type",
+    ),
+    "md__repeat__indexed_repeat_regular_calculation_relative_path_exception.xlsx": (
+        "form-error-xls-column-not-here",
+        "survey",
+        3,
+        "calculation",
+    ),
+    "md__repeat__indexed_repeat_relative_path.xlsx": (
+        "form-error-xls-nested-repeat",
+        "survey",
+        3,
+        "type",
+    ),
+    "md__repeat__mixed_variables_and_indexed_repeat_in_expression_text_type_nested_repeat_relative_path_exception.xlsx": (  # noqa: E501
+        "form-error-xls-nested-repeat",
+        "survey",
+        4,
+        "type",
+    ),
+    "md__repeat__multiple_indexed_repeat_in_expression_nested_repeat_relative_path_exception.xlsx": (  # noqa: E501
+        "form-error-xls-nested-repeat",
+        "survey",
+        4,
+        "type",
+    ),
+    "md__repeat__repeat_adding_template_and_instance.xlsx": (
+        "form-error-xls-nested-repeat",
+        "survey",
+        11,
+        "type",
+    ),
+    "md__repeat__repeat_adding_template_and_instance_with_group.xlsx": (
+        "form-error-xls-repeat-in-group",
+        "survey",
+        11,
+        "type",
+    ),
+    "md__repeat__repeat_relative_reference.xlsx": (
+        "form-error-xls-group-in-repeat",
+        "survey",
+        12,
+        "type",
+    ),
+    "md__repeat__unlabeled_repeat.xlsx": ("form-error-bad-id", "survey", 2, "name"),
+    "md__repeat__unlabeled_repeat_alternate_syntax.xlsx": (
+        "form-error-bad-id",
+        "survey",
+        2,
+        "name",
+    ),
+    "md__repeat__unlabeled_repeat_fieldlist.xlsx": (
+        "form-error-xls-column-not-here",
+        "survey",
+        2,
+        "appearance",
+    ),
+    "md__repeat__unlabeled_repeat_fieldlist_alternate_syntax.xlsx": (
+        "form-error-xls-column-not-here",
+        "survey",
+        2,
+        "appearance",
+    ),
+    "md__static_defaults__static_defaults.xlsx": ("form-error-missing", "survey", 3, "label"),
+    "md__static_defaults__static_image_defaults.xlsx": (
+        "form-error-xls-unknown-column",
+        "survey",
+        2,
+        "parameters",
+    ),
+    "md__typed_calculates__calculate_without_calculation_with_default_without_dynamic_default.xlsx": (  # noqa: E501
+        "form-error-xls-calculation",
+        "survey",
+        2,
+        "type",
+    ),
+    "md__typed_calculates__calculate_without_calculation_with_dynamic_default.xlsx": (
+        "form-error-xls-calculation",
+        "survey",
+        2,
+        "type",
+    ),
+    "md__typed_calculates__calculate_without_calculation_without_default.xlsx": (
+        "form-error-xls-calculation",
+        "survey",
+        2,
+        "type",
+    ),
+    "md__typed_calculates__non_calculate_type_with_calculation_and_default_no_warns.xlsx": (
+        "form-error-xls-type",
+        "survey",
+        2,
+        "type",
+    ),
+    "md__typed_calculates__non_calculate_type_with_calculation_and_dynamic_default_no_warns.xlsx": (
+        "form-error-xls-type",
+        "survey",
+        2,
+        "type",
+    ),
+    "md__typed_calculates__non_calculate_type_with_calculation_and_no_label_has_no_control.xlsx": (
+        "form-error-xls-column-not-here",
+        "survey",
+        2,
+        "calculation",
+    ),
+    "md__typed_calculates__non_calculate_type_with_calculation_is_bind_type.xlsx": (
+        "form-error-xls-column-not-here",
+        "survey",
+        2,
+        "calculation",
+    ),
+    "md__typed_calculates__non_calculate_type_with_calculation_no_warns.xlsx": (
+        "form-error-xls-type",
+        "survey",
+        2,
+        "type",
+    ),
+    "md__typed_calculates__non_calculate_type_with_hint_and_no_calculation__no_warning.xlsx": (
+        "form-error-xls-type",
+        "survey",
+        2,
+        "type",
+    ),
+    "md__typed_calculates__row_without_label_or_calculation_throws_error.xlsx": (
+        "form-error-missing",
+        "survey",
+        2,
+        "label",
+    ),
+    "md__typed_calculates__select_type_with_calculation_and_no_label_has_no_control.xlsx": (
+        "form-error-xls-column-not-here",
+        "survey",
+        2,
+        "calculation",
+    ),
+    "md__typed_calculates__xls_type_calculate_has_type_string.xlsx": LOADS,
+    "md__typed_calculates__xls_type_calculate_with_label_has_no_body.xlsx": LOADS,
 }
 
 
@@ -170,3 +376,22 @@ def test_one_sheet_is_the_survey_and_no_settings_name_the_form_by_its_file() -> 
     form = load("example__survey_no_name.xlsx")
     assert (form.id, form.title) == ("example__survey_no_name", "example__survey_no_name")
     assert [q.id for q in form.all_questions()] == ["state"]
+
+
+def test_calculations_of_pyxforms_tests_give_odks_values() -> None:
+    """``calculation: 2 * 2`` is 4; ``round(${amount}, 0)`` rounds halves up, as XPath
+    (and JavaRosa) do: 2.5 → 3, -2.5 → -2."""
+    four = load("md__typed_calculates__xls_type_calculate_has_type_string.xlsx")
+    assert computed(four, {}) == {"a": 4}
+    rounded = load("md__bug_round_calculation__non_existent_itext_reference.xlsx")
+    assert [q.id for q in visible_questions(rounded, {})] == ["amount"]  # never asked
+    assert computed(rounded, {"amount": 2.5})["rounded"] == 3
+    assert computed(rounded, {"amount": -2.5})["rounded"] == -2
+    assert computed(rounded, {})["rounded"] is None  # round('') is NaN: empty, as in ODK
+
+
+def test_numeric_choice_names_are_choices() -> None:
+    form = load("md__choices_sheet__numeric_choice_names__for_static_selects__allowed.xlsx")
+    question = form.all_questions()[0]
+    assert isinstance(question, SingleChoiceQuestion | MultipleChoiceQuestion)
+    assert [option.value for option in question.options] == ["1", "2"]
