@@ -66,7 +66,7 @@ answer-choice-too-few =
        *[many] вариантов
     }.
 answer-other-prompt = Впишите свой вариант одним сообщением.
-answer-constraint = Такой ответ не подходит. Проверьте его и напишите ещё раз.
+answer-constraint = Такой ответ не подходит. Проверьте его и ответьте ещё раз.
 answer-files-too-many =
     Можно отправить не больше { $max } { $max ->
         [one] файла
