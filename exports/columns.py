@@ -29,10 +29,12 @@ from exports.answers import (
 from exports.cells import DATE, DATETIME, PLAIN, WRAPPED, Look, clean_text
 from exports.reviews import review_status_name
 from exports.rows import ExtraColumn, ExtraKind, RegisterRequest, RegisterRow
+from forms.engine import computed
 from forms.i18n import Translator
 from forms.personal import is_personal
 from forms.questions import (
     OTHER,
+    CalculateQuestion,
     ChoiceQuestion,
     DateQuestion,
     DecimalQuestion,
@@ -40,6 +42,7 @@ from forms.questions import (
     FileQuestion,
     IntegerQuestion,
     MultipleChoiceQuestion,
+    NoteQuestion,
     PhoneQuestion,
     Question,
     RatingQuestion,
@@ -149,8 +152,8 @@ def asked_questions(forms: Sequence[tuple[int, Form]]) -> list[AskedQuestion]:
     asked: dict[str, AskedQuestion] = {}
     for version, form in forms:
         for question, section in form.walk():
-            if not question.answerable:
-                continue
+            if isinstance(question, NoteQuestion):
+                continue  # a calculation and a read-only question have their columns
             entry = asked.setdefault(question.id, AskedQuestion(question, section))
             entry.versions.append(version)
     return list(asked.values())
@@ -264,11 +267,43 @@ class StatusNames:
 
 def _question_columns(request: RegisterRequest, t: Translator) -> list[Column]:
     columns: list[Column] = []
+    calculated = _Calculated(request.forms)
     for asked in asked_questions(request.forms):
         if request.anonymous and is_personal(asked.question):
             continue
-        columns += columns_of(asked, request, t)
+        if isinstance(asked.question, CalculateQuestion):
+            columns.append(_calculated_column(asked, calculated, t))
+        else:
+            columns += columns_of(asked, request, t)
     return columns
+
+
+class _Calculated:
+    """Calculations are not stored: each row's are worked out from its answers under the
+    definition of its version, once per row for all the calculations' columns."""
+
+    def __init__(self, forms: Sequence[tuple[int, Form]]) -> None:
+        self.forms = dict(forms)
+        self.row: RegisterRow | None = None
+        self.values: dict[str, Any] = {}
+
+    def __call__(self, row: RegisterRow, key: str) -> Any:
+        if row is not self.row:
+            form = self.forms.get(row.version)
+            self.values = computed(form, row.answers) if form is not None else {}
+            self.row = row
+        value = self.values.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value
+        return None if value is None else str(value)
+
+
+def _calculated_column(asked: AskedQuestion, calculated: _Calculated, t: Translator) -> Column:
+    question = asked.question
+    header = _header(question, asked.section, t) if question.label else question.id
+    about = replace(_question_about(asked, t), text=question.label or question.id)
+    key = question.id
+    return Column(header, lambda row: calculated(row, key), about, PLAIN, 14)
 
 
 def columns_of(asked: AskedQuestion, request: RegisterRequest, t: Translator) -> list[Column]:
@@ -285,7 +320,7 @@ def columns_of(asked: AskedQuestion, request: RegisterRequest, t: Translator) ->
 
 
 def _header(question: Question, section: Section | None, t: Translator) -> str:
-    if section is None:
+    if section is None or not section.title:
         return question.label
     return t("register-column-in-section", section=section.title, label=question.label)
 

@@ -9,6 +9,9 @@ A condition is a small tree written in YAML::
     {not: <condition>}
     {all: [<condition>, ...]}
     {any: [<condition>, ...]}
+    {expr: "${age} > 3 and selected(${subjects}, 'math')"}   (forms/expr.py)
+
+A plain string is read as ``expr``: ``show_if: "${age} > 3"``.
 
 Conditions are evaluated against the answers given so far (question id → stored value).
 """
@@ -16,12 +19,17 @@ Conditions are evaluated against the answers given so far (question id → store
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+
+from forms.expr import TODAY, Formula, Scope, references, selections
 
 Scalar = bool | int | float | str
-OPERATORS = ("equals", "one_of", "selected", "answered", "not", "all", "any")
+OTHER_CHOICE = "other"
+"""«Другое» in conditions: the name pyxform gives the choice that ``or_other`` adds."""
+OPERATORS = ("equals", "one_of", "selected", "answered", "not", "all", "any", "expr")
 
 
 class _Condition(BaseModel):
@@ -75,7 +83,10 @@ class Selected(_Condition):
     selected: str
 
     def evaluate(self, answers: Mapping[str, Any]) -> bool:
-        return self.selected in selected_values(answers.get(self.question))
+        value = answers.get(self.question)
+        if self.selected == OTHER_CHOICE and isinstance(value, dict) and value.get("other"):
+            return True
+        return self.selected in selected_values(value)
 
     def leaves(self) -> Iterator[Leaf]:
         yield self
@@ -138,6 +149,32 @@ class AnyOf(_Condition):
             yield from condition.leaves()
 
 
+class Expr(_Condition):
+    """An expression (``relevant`` of XLSForm): true when it holds over the answers."""
+
+    expr: Formula
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_alone(cls, value: Any) -> Any:
+        return {"expr": value} if isinstance(value, str) else value
+
+    def evaluate(self, answers: Mapping[str, Any]) -> bool:
+        today = answers.get(TODAY)
+        return self.expr.holds(Scope(answers, today if isinstance(today, date) else date.today()))
+
+    def leaves(self) -> Iterator[Leaf]:
+        """The fields it names, as ``answered`` leaves (and ``selected`` ones with their
+        values), so that the form checks them like any condition's."""
+        chosen = list(selections(self.expr.node))
+        for name, value in chosen:
+            yield Selected(question=name, selected=value)
+        picked = {name for name, _value in chosen}
+        for name in dict.fromkeys(references(self.expr.node)):
+            if name not in picked:
+                yield Answered(question=name, answered=True)
+
+
 Leaf = Equals | OneOf | Selected | Answered
 
 _TAGS: dict[type[_Condition], str] = {
@@ -148,9 +185,14 @@ _TAGS: dict[type[_Condition], str] = {
     Not: "Not",
     All: "All",
     AnyOf: "Any",
+    Expr: "Expr",
 }
 _KEY_TAGS = dict(
-    zip(OPERATORS, ("Equals", "OneOf", "Selected", "Answered", "Not", "All", "Any"), strict=True)
+    zip(
+        OPERATORS,
+        ("Equals", "OneOf", "Selected", "Answered", "Not", "All", "Any", "Expr"),
+        strict=True,
+    )
 )
 
 
@@ -160,6 +202,8 @@ def _condition_tag(value: Any) -> str | None:
     aliases reads back."""
     if isinstance(value, _Condition):
         return _TAGS[type(value)]
+    if isinstance(value, str):
+        return "Expr"
     if not isinstance(value, dict):
         return None
     keys = [key for key in OPERATORS if key in value or f"{key}_" in value]
@@ -173,7 +217,8 @@ Condition = Annotated[
     | Annotated[Answered, Tag("Answered")]
     | Annotated[Not, Tag("Not")]
     | Annotated[All, Tag("All")]
-    | Annotated[AnyOf, Tag("Any")],
+    | Annotated[AnyOf, Tag("Any")]
+    | Annotated[Expr, Tag("Expr")],
     Discriminator(
         _condition_tag,
         custom_error_type="form-error-condition-shape",
@@ -187,6 +232,8 @@ for _model in (Not, All, AnyOf):
 
 def comparable(value: Any) -> str | None:
     """One spelling for equal answers: yes/no for booleans, ``12`` for 12 and 12.0."""
+    if isinstance(value, dict) and value.get("other") and "selected" not in value:
+        return OTHER_CHOICE  # «Другое» of a single choice, as pyxform's or_other names it
     if value is None or isinstance(value, dict | list):
         return None
     if isinstance(value, bool):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.conditions import selected_values
 from forms.problems import Translate
 from forms.questions import (
     OTHER,
+    CalculateQuestion,
     ChoiceQuestion,
     DateQuestion,
     DecimalQuestion,
@@ -24,6 +26,34 @@ from forms.questions import (
     YesNoQuestion,
 )
 from forms.values import format_date, format_number, pretty_phone
+
+if TYPE_CHECKING:
+    from forms.schema import Form
+
+REFERENCE = re.compile(r"\$\{([a-z][a-z0-9_]{0,63})\}")
+OTHER_SUFFIX = "_other"
+
+
+def fill(text: str, form: Form, values: Mapping[str, Any], t: Translate) -> str:
+    """``${field}`` in a label or a hint replaced by the answer as the review shows it (an
+    option's label, a date as 01.09.2025); empty while unanswered. ``values`` are those the
+    question sees (``Shown.scope``): inside a repeat, this entry's under the plain ids."""
+    if "${" not in text:
+        return text
+    return REFERENCE.sub(lambda match: _shown_value(match.group(1), form, values, t), text)
+
+
+def _shown_value(name: str, form: Form, values: Mapping[str, Any], t: Translate) -> str:
+    value = values.get(name)
+    if value is None and name.endswith(OTHER_SUFFIX):
+        base = values.get(name[: -len(OTHER_SUFFIX)])
+        return str(base.get("other", "")) if isinstance(base, dict) else ""
+    if value is None:
+        return ""
+    question = next((q for q in form.every_question() if q.id == name), None)
+    if question is None or isinstance(question, CalculateQuestion | NoteQuestion):
+        return format_number(value) if isinstance(value, int | float) else str(value)
+    return format_answer(question, value, t)
 
 
 def format_answer(question: Question, value: Any, t: Translate) -> str:

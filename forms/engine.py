@@ -20,11 +20,21 @@ the repeat's own entry ids (``subjects[1]`` true: a second entry follows).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from forms.questions import ChoiceFilter, ChoiceQuestion, Option, Question, YesNoQuestion
+from forms.expr import ENTRY_COUNT, TODAY, Scope
+from forms.questions import (
+    CalculateQuestion,
+    ChoiceFilter,
+    ChoiceQuestion,
+    Option,
+    Question,
+    YesNoQuestion,
+)
 from forms.schema import Form, Repeat, Section, entry_id
 from forms.validation import options_for
 
@@ -57,6 +67,9 @@ class Shown:
     section: Section | None = None
     entry: Entry | None = None
     more: bool = False
+    scope: Mapping[str, Any] = field(default_factory=dict)
+    """What the question's expressions and ``${…}`` see: the answers before it (inside a
+    repeat, this entry's under the plain ids too) and the values calculated so far."""
 
     @property
     def counted(self) -> bool:
@@ -77,6 +90,7 @@ class QuestionScreen:
     is_first: bool = False
     entry: Entry | None = None
     more: bool = False  # «Добавить ещё» or «Готово» after the entry
+    scope: Mapping[str, Any] = field(default_factory=dict)  # see ``Shown.scope``
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +98,7 @@ class ReviewItem:
     question: Question
     value: Any
     entry: Entry | None = None
+    scope: Mapping[str, Any] = field(default_factory=dict)  # see ``Shown.scope``
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +117,10 @@ Screen = QuestionScreen | ReviewScreen
 # --- visibility ---------------------------------------------------------------------------
 
 
-def _visible(form: Form, answers: Answers) -> list[Shown]:
-    """Visible questions in order. Conditions see only the answers of visible questions."""
-    seen: dict[str, Any] = {}
+def _visible(form: Form, answers: Answers, seen: dict[str, Any] | None = None) -> list[Shown]:
+    """Visible questions in order. Conditions see only the answers of visible questions
+    and the calculations worked out before them; ``seen`` ends up holding both."""
+    seen = {} if seen is None else seen
     shown: list[Shown] = []
     for item in form.questions:
         if isinstance(item, Repeat):
@@ -130,11 +146,40 @@ def _asked(
     """The questions whose conditions hold; each answer is seen by the next conditions."""
     shown = []
     for question in questions:
-        if _holds(question, seen):
-            shown.append(Shown(question, section))
-            if question.id in answers:
-                seen[question.id] = answers[question.id]
+        if not _holds(question, seen):
+            continue
+        if isinstance(question, CalculateQuestion):
+            seen[question.id] = calculated(question, seen)
+            continue
+        shown.append(Shown(question, section, scope=dict(seen)))
+        if question.id in answers:
+            seen[question.id] = answers[question.id]
     return shown
+
+
+def calculated(question: CalculateQuestion, seen: Answers) -> Any:
+    """A calculation's value in the stored shapes: a number, a text, an ISO date, None for
+    empty (and for NaN, what a calculation over a missing answer gives)."""
+    today = seen.get(TODAY)
+    day = today if isinstance(today, date) else date.today()
+    value = question.calculation.value(Scope(seen, day))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return int(value) if value.is_integer() else value
+    return value if value != "" else None
+
+
+def computed(form: Form, answers: Answers) -> dict[str, Any]:
+    """The answers of visible questions and every calculation's value (a repeat's under
+    its entry ids): what the review and the registers read."""
+    seen: dict[str, Any] = {}
+    _visible(form, answers, seen)
+    return {key: value for key, value in seen.items() if not key.startswith("#")}
 
 
 def _repeat(repeat: Repeat, answers: Answers, seen: dict[str, Any]) -> list[Shown]:
@@ -143,15 +188,19 @@ def _repeat(repeat: Repeat, answers: Answers, seen: dict[str, Any]) -> list[Show
         return []
     total = entry_count(repeat, seen)
     shown: list[Shown] = []
+    entries = 0
     for number in range(1, (repeat.max_count if total is None else total) + 1):
         entry = Entry(repeat, number, total)
         shown += _entry(entry, answers, seen)
+        entries = number
         if total is not None or number == repeat.max_count:
             continue
         more = more_question(repeat, number)
         shown.append(Shown(more, entry=entry, more=True))
         if answers.get(more.id) is not True:
             break
+    for name in (repeat.id, *(question.id for question in repeat.questions)):
+        seen[ENTRY_COUNT.format(name)] = entries
     return shown
 
 
@@ -165,25 +214,31 @@ def entry_count(repeat: Repeat, seen: Answers) -> int | None:
     return max(0, min(count, repeat.max_count))
 
 
-def _entry(entry: Entry, answers: Answers, seen: Answers) -> list[Shown]:
+def _entry(entry: Entry, answers: Answers, seen: dict[str, Any]) -> list[Shown]:
     """One entry's questions: their conditions see the answers before the repeat and the
-    entry's own, under the ids the form file gives them."""
+    entry's own, under the ids the form file gives them (and under the entry ids). Each
+    answer is also kept in ``seen`` under its entry id, for ``sum()`` and ``count()``."""
     scope = dict(seen)
     shown = []
     for question in entry.repeat.questions:
         if not _holds(question, scope):
             continue
         instance = _instance(question, entry)
-        shown.append(Shown(instance, entry=entry))
+        if isinstance(question, CalculateQuestion):
+            value = calculated(question, scope)
+            scope[question.id] = scope[instance.id] = seen[instance.id] = value
+            continue
+        shown.append(Shown(instance, entry=entry, scope=dict(scope)))
         if instance.id in answers:
-            scope[question.id] = answers[instance.id]
+            value = answers[instance.id]
+            scope[question.id] = scope[instance.id] = seen[instance.id] = value
     return shown
 
 
 def _instance(question: Question, entry: Entry) -> Question:
     """The question as asked in ``entry``: renamed, its cascade following the same entry."""
     changes: dict[str, Any] = {"id": entry_id(question.id, entry.number)}
-    if isinstance(question, ChoiceQuestion) and question.choice_filter is not None:
+    if isinstance(question, ChoiceQuestion) and isinstance(question.choice_filter, ChoiceFilter):
         rule = question.choice_filter
         inner = {q.id for q in entry.repeat.questions}
         if rule.question in inner:
@@ -254,7 +309,7 @@ def screen(form: Form, answers: Answers, cursor: Cursor) -> Screen:
 def _review(form: Form, answers: Answers) -> ReviewScreen:
     visible = _visible(form, answers)
     items = [
-        ReviewItem(shown.question, answers.get(shown.question.id), shown.entry)
+        ReviewItem(shown.question, answers.get(shown.question.id), shown.entry, shown.scope)
         for shown in visible
         if shown.counted
     ]
@@ -285,10 +340,11 @@ def _question_screen(form: Form, answers: Answers, question: Question) -> Questi
         total=len(countable),
         current_value=answers.get(question.id),
         section=place.section,
-        options=_options(question, effective_answers(form, answers)),
+        options=_options(question, place.scope),
         is_first=visible[0].question.id == question.id,
         entry=place.entry,
         more=place.more,
+        scope=place.scope,
     )
 
 

@@ -28,9 +28,10 @@ QUESTION_TYPES = (
     "school",
     "file",
     "note",
+    "calculate",
 )
 # Parts of a pydantic location that name a union member, not a key of the file.
-CONDITION_TAGS = ("Equals", "OneOf", "Selected", "Answered", "Not", "All", "Any")
+CONDITION_TAGS = ("Equals", "OneOf", "Selected", "Answered", "Not", "All", "Any", "Expr")
 MEASURE_TAGS = (  # forms.targets: the kinds of a target's measure
     "ClosedCases",
     "ActiveCases",

@@ -17,6 +17,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from forms.conditions import Condition
+from forms.expr import Check, Filter, Formula
+from forms.texts import LocalText
 from forms.values import is_date_bound
 
 QUESTION_ID = r"^[a-z][a-z0-9_]{0,31}$"
@@ -58,15 +60,26 @@ class Typed(Model):
 
 class BaseQuestion(Typed):
     id: QuestionId
-    label: str = Field(min_length=1, max_length=1000)
-    hint: str = Field(default="", max_length=500)
+    label: LocalText = Field(min_length=1, max_length=1000)
+    hint: LocalText = Field(default="", max_length=500)
     required: bool = True
-    error_message: str | None = Field(default=None, min_length=1, max_length=500)
+    error_message: LocalText | None = Field(default=None, min_length=1, max_length=500)
     show_if: Condition | None = None
+    constraint: Check | None = None
+    """An expression the answer must satisfy (``.`` is the answer), else ``error_message``."""
+    default: str | None = Field(default=None, min_length=1, max_length=1000)
+    """The answer offered ready: «Оставить: …» keeps it (as if typed or pressed)."""
+    read_only: bool = False
+    """Shown, not asked: the label and the default, with «Далее»; the default is stored."""
 
     @property
     def answerable(self) -> bool:
-        """False for a note, which shows text and asks nothing."""
+        """False for a note and a read-only question, which show text and ask nothing."""
+        return not self.read_only
+
+    @property
+    def asked(self) -> bool:
+        """False for a calculation, which is never shown."""
         return True
 
 
@@ -119,7 +132,7 @@ class Option(Model):
     """One answer of a choice question: a stable ``value`` key and the Russian ``label``."""
 
     value: OptionValue
-    label: str = Field(min_length=1, max_length=200)
+    label: LocalText = Field(min_length=1, max_length=200)
     attributes: dict[AttributeName, str] = Field(default_factory=dict)
 
 
@@ -133,7 +146,9 @@ class ChoiceFilter(Model):
 class ChoiceQuestion(BaseQuestion):
     options: tuple[Option, ...] = Field(min_length=1, max_length=100)
     other: bool = False
-    choice_filter: ChoiceFilter | None = None
+    choice_filter: ChoiceFilter | Filter | None = None
+    """``{column, question}``, or an expression over the options' columns (``name`` is the
+    option's value): ``starts-with(code, ${region}) and level = 2``."""
 
     @field_validator("options")
     @classmethod
@@ -234,10 +249,28 @@ class NoteQuestion(BaseQuestion):
     """Information text with a «Далее» button; it stores no answer."""
 
     type: Literal["note"] = "note"
-    label: str = Field(min_length=1, max_length=TEXT_LIMIT)
+    label: LocalText = Field(min_length=1, max_length=TEXT_LIMIT)
 
     @property
     def answerable(self) -> bool:
+        return False
+
+
+class CalculateQuestion(BaseQuestion):
+    """A value computed from the answers (``calculation``), never shown or stored: it is
+    worked out again wherever it is read (the dialog, the review, the registers)."""
+
+    type: Literal["calculate"] = "calculate"
+    label: LocalText = Field(default="", max_length=1000)
+    required: bool = False
+    calculation: Formula
+
+    @property
+    def answerable(self) -> bool:
+        return False
+
+    @property
+    def asked(self) -> bool:
         return False
 
 
@@ -255,5 +288,6 @@ Question = (
     | SchoolQuestion
     | FileQuestion
     | NoteQuestion
+    | CalculateQuestion
 )
 AnyQuestion = Annotated[Question, Field(discriminator="type")]

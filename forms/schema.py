@@ -16,11 +16,22 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from forms.conditions import Condition, Leaf, Selected, comparable
+from forms.conditions import (
+    OTHER_CHOICE,
+    Answered,
+    Condition,
+    Expr,
+    Leaf,
+    Selected,
+    comparable,
+)
+from forms.expr import OTHER_SUFFIX, Expression, aggregated, columns, references
 from forms.questions import (
     QUESTION_ID,
     AnyQuestion,
+    CalculateQuestion,
     ChoiceQuestion,
+    FileQuestion,
     IntegerQuestion,
     Model,
     MultipleChoiceQuestion,
@@ -30,6 +41,8 @@ from forms.questions import (
     Typed,
     YesNoQuestion,
 )
+from forms.texts import LocalText
+from forms.validation import default_problem
 from forms.vocabulary import WorkflowKind
 
 FORM_ID = r"^[a-z][a-z0-9_-]{0,39}$"
@@ -53,8 +66,9 @@ class Section(Typed):
 
     type: Literal["section"] = "section"
     id: QuestionId | None = None
-    title: str = Field(min_length=1, max_length=300)
-    description: str = Field(default="", max_length=1000)
+    title: LocalText = Field(default="", max_length=300)
+    """Shown above each of its questions; none for a group without a label (XLSForm)."""
+    description: LocalText = Field(default="", max_length=1000)
     show_if: Condition | None = None
     questions: tuple[AnyQuestion, ...] = Field(min_length=1)
 
@@ -75,8 +89,8 @@ class Repeat(Typed):
 
     type: Literal["repeat"] = "repeat"
     id: QuestionId
-    title: str = Field(min_length=1, max_length=300)
-    description: str = Field(default="", max_length=1000)
+    title: LocalText = Field(min_length=1, max_length=300)
+    description: LocalText = Field(default="", max_length=1000)
     show_if: Condition | None = None
     count: int | str | None = None
     max_count: int = Field(default=MAX_ENTRIES, ge=1, le=ENTRY_LIMIT)
@@ -312,11 +326,12 @@ def _reference_problems(items: Numbered, unchecked: frozenset[str]) -> Found:
     entry: dict[str, Question] = {}  # inside a repeat: the questions before it and its own
     repeated: dict[str, Repeat] = {}  # question id → the repeat that asks it
     found: Found = []
+    repeats: set[str] = set()
     for loc, item, owner in _scoped_locs(items):
         if isinstance(item, Repeat):
             entry = dict(earlier)
         scope = entry if owner is not None else earlier
-        refs = _References(everything, scope, item.id or "", unchecked, repeated)
+        refs = _References(everything, scope, item.id or "", unchecked, repeated, repeats=repeats)
         if item.show_if is not None:
             found += [
                 ((*loc, "show_if", *sub), mid, p) for sub, mid, p in refs.condition(item.show_if)
@@ -325,11 +340,17 @@ def _reference_problems(items: Numbered, unchecked: frozenset[str]) -> Found:
             found += [((*loc, *sub), mid, p) for sub, mid, p in refs.choice_filter(item)]
         if isinstance(item, Repeat):
             found += [((*loc, *sub), mid, p) for sub, mid, p in refs.count(item)]
+            repeats.add(item.id)
         elif not isinstance(item, Section):
+            found += [((*loc, *sub), mid, p) for sub, mid, p in refs.question(item)]
             scope[item.id] = item
             if owner is not None:
                 repeated[item.id] = owner
     return found
+
+
+LABEL_REFERENCE = re.compile(r"\$\{([a-z][a-z0-9_]{0,63})\}")
+"""``${field}`` inside a label or a hint: the answer, as the review shows it."""
 
 
 class _References:
@@ -342,12 +363,15 @@ class _References:
         owner: str,
         unchecked: frozenset[str],
         repeated: Mapping[str, Repeat],
+        *,
+        repeats: Collection[str] = (),
     ) -> None:
         self.everything = everything
         self.earlier = earlier
         self.owner = owner
         self.unchecked = unchecked
         self.repeated = repeated
+        self.repeats = repeats
 
     def count(self, repeat: Repeat) -> Found:
         """A repeat's ``count`` naming a question: an earlier integer question."""
@@ -366,10 +390,55 @@ class _References:
         for leaf in condition.leaves():
             if leaf.question not in self.unchecked:
                 found += self._leaf(leaf)
+        for expression in _expressions(condition):
+            found += self.aggregates(expression, ())
         return found
+
+    def aggregates(self, expression: Expression, loc: Loc) -> Found:
+        """``sum(${q})``, ``count(${q})``: a question of an earlier repeat, or a repeat."""
+        return [
+            (loc, "form-error-expr-not-repeat", {"question": name})
+            for name in aggregated(expression.node)
+            if name not in self.repeated and name not in self.repeats and name not in self.unchecked
+        ]
+
+    def expression(self, expression: Expression, loc: Loc, also: Collection[str] = ()) -> Found:
+        """The fields an expression names: earlier questions (and ``also``)."""
+        found: Found = []
+        for name in dict.fromkeys(references(expression.node)):
+            if name not in also and name not in self.unchecked:
+                found += [((*loc, *sub), m, p) for sub, m, p in self._leaf(_named(name))]
+        return found + self.aggregates(expression, loc)
+
+    def question(self, question: Question) -> Found:
+        """A question's constraint, calculation, default and the ``${…}`` of its texts."""
+        found: Found = []
+        if question.constraint is not None:
+            found += self.expression(question.constraint, ("constraint",), {question.id})
+        if isinstance(question, CalculateQuestion):
+            found += self.expression(question.calculation, ("calculation",))
+        for key in ("label", "hint"):
+            for name in _label_references(getattr(question, key)):
+                if name not in self.everything and not self._other_text(name, everything=True):
+                    found.append(((key,), "form-error-label-reference", {"question": name}))
+        for key, problem in _misplaced(question):
+            found.append(((key,), problem, {"key": key}))
+        if default_problem(question, date.today()):
+            found.append((("default",), "form-error-default", {"value": question.default or ""}))
+        return found
+
+    def _other_text(self, name: str, *, everything: bool = False) -> bool:
+        """``${q_other}``: the «Другое» text of an earlier choice question ``q``."""
+        if not name.endswith(OTHER_SUFFIX):
+            return False
+        pool = self.everything if everything else self.earlier
+        base = pool.get(name[: -len(OTHER_SUFFIX)])
+        return isinstance(base, ChoiceQuestion) and base.other
 
     def _leaf(self, leaf: Leaf) -> Found:
         target = self.earlier.get(leaf.question)
+        if target is None and self._other_text(leaf.question):
+            return []
         if target is None:
             return [self._missing(leaf.question, ())]
         if isinstance(target, NoteQuestion):
@@ -391,7 +460,15 @@ class _References:
         rule = question.choice_filter
         if rule is None:
             return []
-        found: Found = []
+        if isinstance(rule, Expression):
+            found = self.expression(rule, ("choice_filter",))
+            known = {"name", "label", *(k for o in question.options for k in o.attributes)}
+            return found + [
+                (("choice_filter",), "form-error-filter-columns", {"column": column})
+                for column in dict.fromkeys(columns(rule.node))
+                if column not in known
+            ]
+        found = []
         if rule.question not in self.earlier and rule.question not in self.unchecked:
             found.append(self._missing(rule.question, ("choice_filter", "question")))
         if not any(rule.column in option.attributes for option in question.options):
@@ -399,6 +476,40 @@ class _References:
                 (("choice_filter", "column"), "form-error-filter-column", {"column": rule.column})
             )
         return found
+
+
+def _named(name: str) -> Leaf:
+    return Answered(question=name, answered=True)
+
+
+def _expressions(condition: Condition) -> Iterator[Expression]:
+    if isinstance(condition, Expr):
+        yield condition.expr
+    for inner in getattr(condition, "all_", ()) or getattr(condition, "any_", ()):
+        yield from _expressions(inner)
+    inner_not = getattr(condition, "not_", None)
+    if inner_not is not None:
+        yield from _expressions(inner_not)
+
+
+def _label_references(text: str) -> list[str]:
+    names = [*LABEL_REFERENCE.findall(text)]
+    for translation in getattr(text, "translations", {}).values():
+        names += LABEL_REFERENCE.findall(translation)
+    return list(dict.fromkeys(names))
+
+
+def _misplaced(question: Question) -> list[tuple[str, str]]:
+    """Keys that mean nothing for this kind of question."""
+    found = []
+    silent = isinstance(question, NoteQuestion | CalculateQuestion | FileQuestion)
+    if question.constraint is not None and silent:
+        found.append(("constraint", "form-error-not-here"))
+    if question.default is not None and silent:
+        found.append(("default", "form-error-not-here"))
+    if question.read_only and isinstance(question, NoteQuestion | CalculateQuestion):
+        found.append(("read_only", "form-error-not-here"))
+    return found
 
 
 def _value_problems(leaf: Leaf, target: Question) -> list[tuple[str, dict[str, Any]]]:
@@ -421,7 +532,8 @@ def _value_problems(leaf: Leaf, target: Question) -> list[tuple[str, dict[str, A
 
 def _allowed_values(target: Question) -> set[str | None] | None:
     if isinstance(target, ChoiceQuestion):
-        return {option.value for option in target.options}
+        values: set[str | None] = {option.value for option in target.options}
+        return values | {OTHER_CHOICE} if target.other else values
     if isinstance(target, YesNoQuestion):
         return {"yes", "no"}
     return None

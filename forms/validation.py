@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from forms.conditions import comparable
+from forms.expr import Expression, Scope
 from forms.inputs import (
     Accepted,
     ChoiceInput,
@@ -84,9 +85,76 @@ def validate(
     """Check one raw answer. ``answers`` (effective answers so far) apply choice filters."""
     if isinstance(raw, SkipInput):
         outcome = skip(question)
+    elif question.read_only:
+        outcome = _read_only(question, raw, today, answers or {})
     else:
         outcome = _by_type(question, raw, today, answers or {})
+        outcome = constrained(question, outcome, today, answers or {})
     return with_override(question, outcome)
+
+
+def constrained(question: Question, outcome: Outcome, today: date, answers: Answers) -> Outcome:
+    """An accepted answer that breaks the question's ``constraint`` is refused (with the
+    question's ``error_message``, else a general one). An empty answer is not checked."""
+    if question.constraint is None or not isinstance(outcome, Accepted):
+        return outcome
+    if outcome.value is None:
+        return outcome
+    if question.constraint.holds(Scope(answers, today, here=outcome.value)):
+        return outcome
+    return reject("answer-constraint")
+
+
+def _read_only(question: Question, raw: RawAnswer, today: date, answers: Answers) -> Outcome:
+    """«Далее» under a read-only question: its default is stored (None without one)."""
+    if not isinstance(raw, ChoiceInput):
+        return reject("answer-expected-next")
+    return Accepted(default_value(question, today, answers))
+
+
+def default_input(question: Question) -> RawAnswer | None:
+    """The question's ``default`` as if the person had pressed or typed it."""
+    text = question.default
+    if text is None:
+        return None
+    if isinstance(question, SingleChoiceQuestion | RatingQuestion):
+        return ChoiceInput(text)
+    if isinstance(question, YesNoQuestion) and text.lower() in ("yes", "no", "true", "false"):
+        return ChoiceInput("yes" if text.lower() in ("yes", "true") else "no")
+    if isinstance(question, DateQuestion):
+        parsed = parse_date(text)
+        return TextInput(format_date(parsed) if parsed else text)
+    return TextInput(text)
+
+
+def default_value(question: Question, today: date, answers: Answers) -> Any:
+    """The stored value of the question's ``default``; None without one, or when it does not
+    fit now (a filtered-out option, a broken constraint)."""
+    if question.default is None:
+        return None
+    if isinstance(question, MultipleChoiceQuestion):
+        known = {option.value for option in options_for(question, answers)}
+        chosen = [value for value in question.default.split() if value in known]
+        return Selection(tuple(chosen)).answer() if chosen else None
+    raw = default_input(question)
+    if raw is None:
+        return None
+    outcome = constrained(question, _by_type(question, raw, today, answers), today, answers)
+    return outcome.value if isinstance(outcome, Accepted) else None
+
+
+def default_problem(question: Question, today: date) -> bool:
+    """True when the ``default`` can never be an answer (a typo in an option value, a word
+    for a number)."""
+    if question.default is None or (question.read_only and isinstance(question, TextQuestion)):
+        return False
+    if isinstance(question, MultipleChoiceQuestion):
+        values = {option.value for option in question.options}
+        return not set(question.default.split()) <= values
+    raw = default_input(question)
+    if raw is None:
+        return False
+    return not isinstance(_by_type(question, raw, today, {}), Accepted)
 
 
 def skip(question: Question) -> Outcome:
@@ -169,14 +237,24 @@ def range_problem(value: float, low: float | None, high: float | None) -> Proble
 
 
 def options_for(question: ChoiceQuestion, answers: Answers) -> list[Option]:
-    """The options to offer now: a ``choice_filter`` keeps those matching the earlier answer."""
+    """The options to offer now: a ``choice_filter`` keeps those matching the earlier answer
+    (an expression: those for which it holds, as in ODK)."""
     rule = question.choice_filter
     if rule is None:
         return list(question.options)
+    if isinstance(rule, Expression):
+        today = date.today()
+        return [o for o in question.options if rule.holds(option_scope(o, answers, today))]
     key = comparable(answers.get(rule.question))
     if key is None:
         return list(question.options)
     return [option for option in question.options if option.attributes.get(rule.column) == key]
+
+
+def option_scope(option: Option, answers: Answers, today: date) -> Scope:
+    """What a choice_filter sees for one option: its columns, ``name`` its value."""
+    columns = {**option.attributes, "name": option.value, "label": str(option.label)}
+    return Scope(answers, today, columns=columns)
 
 
 def _single_choice(question: SingleChoiceQuestion, raw: RawAnswer, context: _Context) -> Outcome:
@@ -417,9 +495,17 @@ def type_other(
     return _tick(question, selection, OTHER, outcome.value)
 
 
-def finish_selection(question: MultipleChoiceQuestion, selection: Selection) -> Outcome:
-    """«Готово»: check the number of ticks and that «Другое» has its text."""
-    return with_override(question, _finish(question, selection))
+def finish_selection(
+    question: MultipleChoiceQuestion,
+    selection: Selection,
+    *,
+    today: date | None = None,
+    answers: Answers | None = None,
+) -> Outcome:
+    """«Готово»: check the number of ticks, that «Другое» has its text, the constraint."""
+    outcome = _finish(question, selection)
+    outcome = constrained(question, outcome, today or date.today(), answers or {})
+    return with_override(question, outcome)
 
 
 def _finish(question: MultipleChoiceQuestion, selection: Selection) -> Outcome:

@@ -1,4 +1,5 @@
-"""The simple XLSForm expressions we understand: ``relevant``, ``constraint``, ``choice_filter``.
+"""The simple XLSForm expressions that become plain fields: ``relevant`` as a ``show_if``
+condition, ``constraint`` as ``min``/``max``…, ``choice_filter`` as ``{column, question}``.
 
 relevant:      ${q} = 'v', ${q} != 'v', ${q} = '' (not answered), selected(${q}, 'v'),
                not(...), and, or, parentheses
@@ -6,7 +7,8 @@ constraint:    . >= 1 and . <= 10, . > 0, string-length(.) <= 500,
                count-selected(.) <= 3, . >= today(), . <= date('2025-06-30')
 choice_filter: column = ${q}
 
-Anything else raises ``ExpressionError``: the loader refuses it, never ignores it.
+Anything else raises ``ExpressionError``; the loader then reads it with the full expression
+language (``forms/expr.py``), which refuses what it does not support.
 """
 
 from __future__ import annotations

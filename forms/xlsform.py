@@ -8,6 +8,7 @@ naming the sheet, the row and the column. See ``forms/FORMAT.md``.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -17,9 +18,12 @@ from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from forms.errors import translate_errors
+from forms.expr import COLUMNS, HERE, parse
+from forms.expr import ExpressionError as Unsupported
+from forms.expr import columns as filter_columns
 from forms.problems import FormError, Place, Problem
 from forms.schema import NEEDS, Form, Loc, WorkflowNeeds
-from forms.template import HELP_SHEET
+from forms.texts import default_of, language_code
 from forms.values import parse_date
 from forms.xlsexpr import (
     Bound,
@@ -43,6 +47,9 @@ SURVEY_COLUMNS = frozenset(
         "choice_filter",
         "appearance",
         "repeat_count",
+        "calculation",
+        "default",
+        "read_only",
         *LOCALIZED,
     }
 )
@@ -63,8 +70,14 @@ SETTINGS_FIELDS = {
     "workflow": "workflow",
     "attached_to": "attached_to",
 }
-SETTINGS_COLUMNS = frozenset({*SETTINGS_FIELDS, "default_language"})
+IGNORED_SETTINGS = frozenset(
+    {"xml_root", "style", "submission_url", "instance_name", "allow_choice_duplicates"}
+)
+"""Settings that shape ODK's XML, Enketo's look or where Collect sends a submission, and
+change nothing of what is asked or stored here (duplicate choices are refused anyway)."""
+SETTINGS_COLUMNS = frozenset({*SETTINGS_FIELDS, "default_language", *IGNORED_SETTINGS})
 PLAIN_TYPES = {
+    "calculate": "calculate",
     "text": "text",
     "integer": "integer",
     "decimal": "decimal",
@@ -99,9 +112,13 @@ QUESTION_COLUMNS = {
     "max_length": "constraint",
     "min_selected": "constraint",
     "max_selected": "constraint",
+    "constraint": "constraint",
+    "calculation": "calculation",
+    "default": "default",
+    "read_only": "read_only",
 }
-TRUE_WORDS = frozenset({"yes", "true", "1", "да", "y"})
-FALSE_WORDS = frozenset({"no", "false", "0", "нет", "n", ""})
+TRUE_WORDS = frozenset({"yes", "true", "true()", "1", "да", "y"})
+FALSE_WORDS = frozenset({"no", "false", "false()", "0", "нет", "n", ""})
 RU_MARK = re.compile(r"\(ru\)|^ru$|русск|russian", re.IGNORECASE)
 
 
@@ -131,22 +148,42 @@ def xlsform_to_yaml(path: str | Path) -> str:
 # --- reading cells ------------------------------------------------------------------------
 
 
+SPARE_COLUMNS = 50
+"""Columns read to the right of the last named one (a value there is refused by letter).
+Excel often declares a sheet of 1,048,576 rows by 1,024 columns; the empty ones are skipped
+without being read cell by cell."""
+
+
 def read_sheets(path: Path) -> dict[str, Sheet]:
     """Every sheet by its lower-case name; row 1 holds the column names."""
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return {
-            ws.title.strip().lower(): _sheet(ws.title, ws.iter_rows(values_only=True))
-            for ws in workbook.worksheets
-        }
-    finally:
-        workbook.close()
+    with warnings.catch_warnings():  # openpyxl warns of Excel features it drops (styles…)
+        warnings.simplefilter("ignore", UserWarning)
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheets = workbook.worksheets
+            return {ws.title.strip().lower(): _sheet(ws.title, _rows(ws)) for ws in sheets}
+        finally:
+            workbook.close()
+
+
+def _rows(ws: Any) -> list[tuple[Any, ...]]:
+    """The sheet's rows up to its last one that holds anything, as far right as its named
+    columns go (and ``SPARE_COLUMNS`` more)."""
+    first = next(ws.iter_rows(values_only=True, max_row=1), ())
+    named = max((i + 1 for i, value in enumerate(first) if value not in (None, "")), default=0)
+    rows = list(ws.iter_rows(values_only=True, max_col=named + SPARE_COLUMNS))
+    while rows and rows[-1].count(None) == len(rows[-1]):
+        rows.pop()
+    return rows
 
 
 def _sheet(name: str, rows: Any) -> Sheet:
-    table = [[cell_text(value) for value in row] for row in rows]
+    table = [
+        [cell_text(value) for value in row] if row.count(None) < len(row) else [] for row in rows
+    ]
     header = table[0] if table else []
-    keys = [text.lower() for text in header]
+    aliases = CHOICE_ALIASES if name.strip().lower() == CHOICES else SURVEY_ALIASES
+    keys = [column_key(text, aliases) for text in header]
     data = [
         Row(
             number,
@@ -160,6 +197,58 @@ def _sheet(name: str, rows: Any) -> Sheet:
     ]
     headers = {key: text for key, text in zip(keys, header, strict=True) if key}
     return Sheet(name, headers, [row for row in data if row.cells])
+
+
+SURVEY_ALIASES = {
+    "readonly": "read_only",
+    "relevance": "relevant",
+    "caption": "label",
+    "calculate": "calculation",
+    "constraining_message": "constraint_message",
+    "requiredmsg": "required_message",
+    "count": "repeat_count",
+    "jr:count": "repeat_count",
+}
+"""pyxform's other names of the survey columns we read."""
+CHOICE_ALIASES = {"list name": "list_name", "value": "name", "caption": "label"}
+"""pyxform's other names of the choices columns."""
+
+
+TYPE_ALIASES = (
+    ("select all that apply from ", "select_multiple "),
+    ("select all that apply ", "select_multiple "),
+    ("select one from ", "select_one "),
+    ("select one ", "select_one "),
+    ("select1 ", "select_one "),
+    ("add select one prompt using ", "select_one "),
+    ("add select multiple prompt using ", "select_multiple "),
+)
+"""pyxform's older spellings of the select types (``or specify other`` is ``or_other``)."""
+
+
+def type_words(text: str) -> str:
+    """The type cell as its words in lower case, pyxform's older spellings read."""
+    kind = " ".join(text.split()).lower()
+    for old, new in TYPE_ALIASES:
+        if kind.startswith(old):
+            kind = new + kind[len(old) :]
+            break
+    if kind.endswith(" or specify other"):
+        kind = kind[: -len(" or specify other")] + " or_other"
+    return kind
+
+
+def column_key(header: str, aliases: dict[str, str]) -> str:
+    """A column's name as we read it: lower case, pyxform's aliases, and ``label:English``
+    (one colon, as older pyxform wrote it) as ``label::English``."""
+    key = " ".join(header.split()).lower()
+    base, colon, language = key.partition(":")
+    if colon and not language.startswith(":") and aliases.get(base, base) in LOCALIZED:
+        return f"{aliases.get(base, base)}::{language.strip()}"
+    if "::" in key:
+        base, _, language = key.partition("::")
+        return f"{aliases.get(base.strip(), base.strip())}::{language.strip()}"
+    return aliases.get(key, key)
 
 
 def _letter(index: int) -> str:
@@ -268,10 +357,16 @@ class _Reader:
             ) from None
 
     def _data(self, sheets: dict[str, Sheet]) -> dict[str, Any]:
+        """As pyxform: a sheet with another name is not part of the form (notes, a change
+        log), and a workbook of one sheet is the survey. Refused: the sheets ODK reads and
+        we do not (``external_choices``, ``entities``, ``osm``), and names one or two letters
+        away from ours (a misspelt ``choices`` would lose the lists)."""
+        if len(sheets) == 1 and not set(sheets) & set(OUR_SHEETS):
+            sheets = {SURVEY: next(iter(sheets.values()))}
         for name, sheet in sheets.items():
-            if name in (SURVEY, CHOICES, SETTINGS, HELP_SHEET.lower()):  # the template explains
+            if name in (SURVEY, CHOICES, SETTINGS) or not (sheet.rows or sheet.headers):
                 continue
-            if sheet.rows or sheet.headers:
+            if name in ODK_SHEETS or any(_near(name, known) for known in OUR_SHEETS):
                 self.refuse(
                     sheet.name, None, None, "form-error-xls-unknown-sheet", sheet=sheet.name
                 )
@@ -284,25 +379,28 @@ class _Reader:
         return {**settings, "questions": _Survey(self, survey, choices).items()}
 
     def _settings(self, sheet: Sheet | None) -> dict[str, Any]:
-        if sheet is None:
-            self.refuse(SETTINGS, None, None, "form-error-xls-no-sheet", sheet=SETTINGS)
-            return {}
-        self.check_columns(sheet, SETTINGS_COLUMNS)
-        for row in sheet.rows[1:]:
-            self.refuse(sheet.name, row.number, None, "form-error-xls-extra-settings-row")
-        cells = sheet.rows[0].cells if sheet.rows else {}
+        """The settings row. As in pyxform, the sheet and its cells are optional: the form
+        id is then the file's name, the title the id."""
+        cells: dict[str, str] = {}
+        if sheet is not None:
+            self.check_columns(sheet, SETTINGS_COLUMNS)
+            for row in sheet.rows[1:]:
+                self.refuse(sheet.name, row.number, None, "form-error-xls-extra-settings-row")
+            cells = sheet.rows[0].cells if sheet.rows else {}
         self.language = cells.get("default_language", "").lower()
         data: dict[str, Any] = {}
         for column, name in SETTINGS_FIELDS.items():
             if column in cells:
-                data[name] = self._setting(sheet, column, cells[column])
+                data[name] = self._setting(column, cells[column])
+        data.setdefault("id", _file_form_id(self.path))
+        data.setdefault("title", data["id"])
         return data
 
-    def _setting(self, sheet: Sheet, column: str, text: str) -> Any:
+    def _setting(self, column: str, text: str) -> Any:
         if column == "roles":
             return [role for role in re.split(r"[\s,;]+", text) if role]
         if column in ("anonymous", "consent"):
-            return self.flag(sheet.name, 2, column, text)
+            return self.flag(SETTINGS, 2, column, text)
         if column in ("opens_at", "closes_at"):
             parsed = parse_date(text)
             return parsed.isoformat() if parsed else text
@@ -328,23 +426,41 @@ class _Reader:
                 )
 
     def _filter_columns(self, survey: Sheet) -> set[str]:
-        columns: set[str] = set()
+        found: set[str] = set()
         for row in survey.rows:
             text = row.cells.get("choice_filter")
             if text:
                 try:
-                    columns.add(parse_choice_filter(text)[0].lower())
+                    found.add(parse_choice_filter(text)[0].lower())
                 except ExpressionError:
-                    continue  # reported with its row when the question is read
-        return columns
+                    try:
+                        found.update(name.lower() for name in filter_columns(parse(text, _FILTERS)))
+                    except Unsupported:
+                        continue  # reported with its row when the question is read
+        return found - {"name", "label"}
 
-    def localized(self, cells: dict[str, str], base: str) -> tuple[str | None, str]:
-        """The text of a column in the best language: default_language, Russian, plain, any."""
+    def localized(
+        self, cells: dict[str, str], base: str
+    ) -> tuple[str | dict[str, str] | None, str]:
+        """The text of a column in every language it is given in (``label::English (en)``
+        → ``en``; the plain column is the default_language's, else ``default``), the
+        default one first (default_language, Russian, the plain column, any); and the
+        column of the default one."""
         keys = [key for key in cells if key == base or key.startswith(base + "::")]
         if not keys:
             return None, base
         best = min(keys, key=lambda key: self._language_rank(key, base))
-        return cells[best], best
+        if len(keys) == 1:
+            return cells[best], best
+        texts = {self._language_of(key, base): cells[key] for key in keys}
+        first = default_of(texts, self._language_of(best, base))
+        return {first: texts[first], **texts}, best
+
+    def _language_of(self, key: str, base: str) -> str:
+        language = key[len(base) + 2 :].strip()
+        if not language:
+            return language_code(self.language) if self.language else "default"
+        return language_code(language)
 
     def _language_rank(self, key: str, base: str) -> int:
         language = key[len(base) + 2 :].strip()
@@ -355,8 +471,35 @@ class _Reader:
         return 2 if key == base else 3
 
 
+ODK_SHEETS = frozenset({"external_choices", "entities", "osm"})
+OUR_SHEETS = (SURVEY, CHOICES, SETTINGS)
+
+
+def _near(name: str, known: str) -> bool:
+    """At most two letters added, removed or changed (pyxform's test for a misspelling)."""
+    previous = list(range(len(known) + 1))
+    for i, a in enumerate(name, start=1):
+        current = [i]
+        for j, b in enumerate(known, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1] <= 2
+
+
+def _file_form_id(path: Path) -> str:
+    """pyxform's default form id, the file's name, spelt as a form id may be."""
+    name = re.sub(r"[^a-z0-9_-]+", "_", path.stem.lower()).strip("_-")
+    if not name or not name[0].isalpha():
+        name = "form_" + name
+    return name[:40]
+
+
 def _known(key: str, known: frozenset[str] | set[str]) -> bool:
     return key in known or any(key.startswith(base + "::") for base in LOCALIZED if base in known)
+
+
+_FILTERS = frozenset({COLUMNS})
+_CHECKS = frozenset({HERE})
 
 
 class _Choices:
@@ -412,7 +555,7 @@ class _Survey:
         return self.top
 
     def _row(self, row: Row) -> None:
-        kind = " ".join(row.cells.get("type", "").split()).lower()
+        kind = type_words(row.cells.get("type", ""))
         if not kind:
             self.refuse(row, "type", "form-error-xls-no-type")
         elif kind in BEGIN_GROUP or kind in BEGIN_REPEAT:
@@ -486,14 +629,30 @@ class _Survey:
         siblings.append(question)
 
     def _relevant(self, row: Row) -> dict[str, Any] | None:
+        """The simple forms as plain conditions (they read better in YAML), anything else
+        the expression supports as ``{expr: …}``."""
         text = row.cells.get("relevant")
         if not text:
             return None
         try:
             return dict(parse_relevant(text).model_dump(by_alias=True))
         except ExpressionError:
-            self.refuse(row, "relevant", "form-error-xls-relevant", expression=text)
+            pass
+        if self.expression(row, "relevant", text) is None:
             return None
+        return {"expr": text}
+
+    def expression(
+        self, row: Row, column: str, text: str, allow: frozenset[str] = frozenset()
+    ) -> str | None:
+        """The text of a supported expression; else None, refused with its cell."""
+        try:
+            parse(text, allow)
+        except Unsupported as error:
+            header = self.sheet.headers.get(column, column)
+            self.refuse(row, header, error.message_id, **error.params)
+            return None
+        return text
 
 
 _NESTED = {
@@ -534,9 +693,32 @@ class _QuestionRow:
         self._not_repeat(data)
         self._constraint(data)
         self._appearance(data)
+        self._default(data)
+        self._read_only(data)
+        self._calculation_here(data)
         return _present(data)
 
-    def _text(self, base: str) -> str | None:
+    def _default(self, data: dict[str, Any]) -> None:
+        """A ready answer: a value as written (an option's name, ``a b`` for several, a
+        number, a date). An expression (a dynamic default) is refused."""
+        text = self.row.cells.get("default")
+        if not text:
+            return
+        if "${" in text or "(" in text or text.strip().lower() in ("now", "today"):
+            self.refuse("default", "form-error-xls-default-dynamic", value=text)
+            return
+        data["default"] = text
+
+    def _read_only(self, data: dict[str, Any]) -> None:
+        text = self.row.cells.get("read_only")
+        if text and self.reader.flag(SURVEY, self.row.number, "read_only", text):
+            data["read_only"] = True
+
+    def _calculation_here(self, data: dict[str, Any]) -> None:
+        if "calculation" in self.row.cells and data["type"] != "calculate":
+            self.refuse("calculation", "form-error-xls-column-not-here")
+
+    def _text(self, base: str) -> str | dict[str, str] | None:
         text, column = self.reader.localized(self.row.cells, base)
         self.columns[base] = column
         return text
@@ -550,7 +732,18 @@ class _QuestionRow:
             return None
         if base in FILE_TYPES:
             return {"type": "file", "kinds": FILE_TYPES[base]}
+        if base == "calculate":
+            return self._calculate()
         return {"type": PLAIN_TYPES[base]}
+
+    def _calculate(self) -> dict[str, Any] | None:
+        text = self.row.cells.get("calculation")
+        if not text:
+            self.refuse("type", "form-error-xls-calculation")
+            return None
+        if self.survey.expression(self.row, "calculation", text) is None:
+            return None
+        return {"type": "calculate", "calculation": text}
 
     def _select(self, base: str, rest: list[str]) -> dict[str, Any] | None:
         other = rest[1:] == ["or_other"]
@@ -573,18 +766,18 @@ class _QuestionRow:
             self.option_places[index] = (row, columns)
         return [dict(option) for _row, option, _columns in entries]
 
-    def _choice_filter(self) -> dict[str, str] | None:
+    def _choice_filter(self) -> dict[str, str] | str | None:
+        """``column = ${q}`` as the simple cascade, any other expression as it is."""
         text = self.row.cells.get("choice_filter")
         if not text:
             return None
         try:
             column, question = parse_choice_filter(text)
         except ExpressionError:
-            self.refuse("choice_filter", "form-error-xls-choice-filter", expression=text)
-            return None
+            return self.survey.expression(self.row, "choice_filter", text, _FILTERS)
         return {"column": column.lower(), "question": question}
 
-    def _message(self) -> str | None:
+    def _message(self) -> str | dict[str, str] | None:
         required, required_column = self.reader.localized(self.row.cells, "required_message")
         constraint, constraint_column = self.reader.localized(self.row.cells, "constraint_message")
         self.columns["error_message"] = constraint_column if constraint else required_column
@@ -616,7 +809,8 @@ class _QuestionRow:
         try:
             data.update(constraint_fields(data["type"], parse_constraint(text)))
         except ExpressionError:
-            self.refuse("constraint", "form-error-xls-constraint", expression=text)
+            if self.survey.expression(self.row, "constraint", text, _CHECKS) is not None:
+                data["constraint"] = text
 
     def _appearance(self, data: dict[str, Any]) -> None:
         text = self.row.cells.get("appearance", "").strip().lower()

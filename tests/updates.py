@@ -31,7 +31,9 @@ def next_message_id() -> int:
 
 
 def user(user_id: int = 1001, first_name: str = "Анна", **fields: Any) -> User:
-    return User(id=user_id, is_bot=False, first_name=first_name, language_code="ru", **fields)
+    return User(
+        id=user_id, is_bot=False, first_name=first_name, **{"language_code": "ru", **fields}
+    )
 
 
 def private_chat(user_id: int) -> Chat:

@@ -13,6 +13,7 @@ class Act(StrEnum):
     done = "d"  # multiple choice and files: finish
     skip = "s"
     keep = "k"  # keep the current answer when walking back
+    default = "f"  # «Оставить: …»: the question's default becomes the answer
     next = "n"  # a note
     back = "b"
     leave = "l"  # put the form aside; the answers stay

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from forms import engine
-from forms.display import format_answer
+from forms.display import fill, format_answer
 from forms.engine import QuestionScreen, ReviewScreen
 from forms.feedback import feedback_for
 from forms.i18n import Translator
@@ -37,9 +37,11 @@ from forms.questions import (
     SchoolQuestion,
 )
 from forms.schema import Form
+from forms.texts import localized_for
 from forms.validation import (
     Selection,
     add_file,
+    default_value,
     expected,
     finish_files,
     finish_selection,
@@ -166,16 +168,26 @@ class Dialogs:
     before the bot's reply appeared is the earlier answer typed again (see ``_retyped``)."""
     prompts: Prompts = field(default_factory=Prompts)
 
-    def of(self, user_id: int, links: Links | None = None) -> Dialog:
-        """``links`` names deep links in what a workflow says after a send."""
-        return Dialog(self, self.clock.today(), user_id, links)
+    def of(self, user_id: int, links: Links | None = None, language: str | None = None) -> Dialog:
+        """``links`` names deep links in what a workflow says after a send; ``language`` is
+        the person's Telegram ``language_code``: the form's texts are shown in it where the
+        form has them (Russian otherwise)."""
+        return Dialog(self, self.clock.today(), user_id, links, language)
 
 
 class Dialog:
     """One person's questionnaire dialog for one update."""
 
-    def __init__(self, dialogs: Dialogs, today: date, user_id: int, links: Links | None) -> None:
+    def __init__(
+        self,
+        dialogs: Dialogs,
+        today: date,
+        user_id: int,
+        links: Links | None,
+        language: str | None = None,
+    ) -> None:
         self.db, self.catalog, self.t = dialogs.db, dialogs.catalog, dialogs.t
+        self.language = language
         self.workflows, self.access = dialogs.workflows, dialogs.access
         self.retyped_after, self.prompts = dialogs.retyped_after, dialogs.prompts
         self.today, self.user_id, self.links = today, user_id, links
@@ -234,6 +246,7 @@ class Dialog:
         form = await self.catalog.version(submission.form_version_id, uow)
         if form is None:
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
+        form = localized_for(form, self.language)
         if not submission.test and self.catalog.current(form.id) is None:
             withdrawn = self.t("form-withdrawn", title=quote(form.title))
             return Outcome(replies=(Reply(withdrawn),), finished=True)
@@ -330,9 +343,10 @@ class Dialog:
         if question is None or question.id not in ctx.answers:  # hidden since: ask on
             return Outcome(replies=tuple(await self._render(uow, ctx)))
         value = ctx.answers[question.id]
+        label = fill(question.label, ctx.form, engine.computed(ctx.form, ctx.answers), self.t)
         said = self.t(
             "dialog-answer-was-saved",
-            label=quote(question.label),
+            label=quote(label),
             answer=quote(shorten(format_answer(question, value, self.t), self.t)),
         )
         replies = (Reply(said), *await self._render(uow, ctx))
@@ -439,8 +453,7 @@ class Dialog:
     async def _check_and_save(
         self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, raw: RawAnswer
     ) -> Outcome:
-        effective = engine.effective_answers(ctx.form, ctx.answers)
-        outcome = validate(screen.question, raw, today=self.today, answers=effective)
+        outcome = validate(screen.question, raw, today=self.today, answers=screen.scope)
         if isinstance(outcome, Rejected):
             return self._say(outcome)
         return await self._save(uow, ctx, screen, outcome.value)
@@ -627,8 +640,8 @@ class Dialog:
     async def _pick(
         self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, value: str
     ) -> Outcome:
-        effective = engine.effective_answers(ctx.form, ctx.answers)
-        outcome = validate(screen.question, ChoiceInput(value), today=self.today, answers=effective)
+        raw = ChoiceInput(value)
+        outcome = validate(screen.question, raw, today=self.today, answers=screen.scope)
         if isinstance(outcome, Accepted):
             return await self._save(uow, ctx, screen, outcome.value)
         if outcome.problem.message_id == "answer-other-prompt":
@@ -651,6 +664,16 @@ class Dialog:
             return Outcome(alert=self.t("dialog-stale"))
         return await self._moved(uow, ctx, question, ctx.answers[question.id], screen)
 
+    async def _default(
+        self, uow: UnitOfWork, ctx: Context, screen: QuestionScreen, _v: str
+    ) -> Outcome:
+        """«Оставить: …»: the default, checked as if typed, becomes the answer."""
+        question = screen.question
+        value = default_value(question, self.today, screen.scope)
+        if value is None or question.read_only or question.id in ctx.answers:
+            return Outcome(alert=self.t("dialog-stale"))
+        return await self._save(uow, ctx, screen, value)
+
     async def _back(self, uow: UnitOfWork, ctx: Context, _s: QuestionScreen, _v: str) -> Outcome:
         ctx.data = ctx.data.moved(engine.back(ctx.form, ctx.answers, ctx.data.cursor))
         return Outcome(replies=tuple(await self._render(uow, ctx)), data=ctx.data)
@@ -660,9 +683,8 @@ class Dialog:
     ) -> Outcome:
         question = screen.question
         assert isinstance(question, MultipleChoiceQuestion)
-        selection = current_selection(ctx.data, screen)
-        effective = engine.effective_answers(ctx.form, ctx.answers)
-        result = toggle_option(question, selection, value, answers=effective)
+        selection = current_selection(ctx.data, screen, self.today)
+        result = toggle_option(question, selection, value, answers=screen.scope)
         if isinstance(result, Rejected):
             return Outcome(alert=self._problem(result))
         ctx.data = ctx.data.pending(question.id, selection=result.values, other=result.other)
@@ -678,7 +700,8 @@ class Dialog:
         question = screen.question
         pending = ctx.data.of(question.id)
         if isinstance(question, MultipleChoiceQuestion):
-            outcome = finish_selection(question, current_selection(ctx.data, screen))
+            selection = current_selection(ctx.data, screen, self.today)
+            outcome = finish_selection(question, selection, today=self.today, answers=screen.scope)
         elif isinstance(question, FileQuestion):
             outcome = finish_files(question, pending.files)
         else:
@@ -774,6 +797,7 @@ _QUESTION_ACTS: dict[Act, QuestionAct] = {
     Act.pick: Dialog._pick,
     Act.skip: Dialog._skip,
     Act.keep: Dialog._keep,
+    Act.default: Dialog._default,
     Act.back: Dialog._back,
     Act.toggle: Dialog._toggle,
     Act.done: Dialog._done,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from forms.display import format_answer
+from forms.display import fill, format_answer
 from forms.engine import (
     Entry,
     QuestionScreen,
@@ -28,7 +29,7 @@ from forms.questions import (
     SingleChoiceQuestion,
     YesNoQuestion,
 )
-from forms.validation import Selection
+from forms.validation import Selection, default_value
 from handlers.dialog.calendar import calendar_rows
 from handlers.dialog.callbacks import Act
 from handlers.dialog.data import DialogData
@@ -36,6 +37,8 @@ from handlers.dialog.view import View
 from handlers.ui import Button, Keyboard, Reply, ShareContact, quote, split_text
 
 REVIEW_ANSWER_LIMIT = 300
+DEFAULT_LIMIT = 40
+"""The longest default shown on its «Оставить: …» button."""
 SCHOOLS_PER_PAGE = 8
 Rows = list[list[Button]]
 
@@ -60,7 +63,7 @@ def render_question(view: View, screen: QuestionScreen) -> list[Reply]:
 def question_text(view: View, screen: QuestionScreen) -> str:
     t, question = view.t, screen.question
     lines = []
-    if screen.section is not None:
+    if screen.section is not None and screen.section.title:
         lines.append(t("dialog-section", title=quote(screen.section.title)))
     if screen.entry is not None:
         lines.append(entry_heading(t, screen.entry))
@@ -70,9 +73,21 @@ def question_text(view: View, screen: QuestionScreen) -> str:
         title = quote(screen.entry.repeat.title)
         lines.append(t("dialog-repeat-more", title=title, count=screen.entry.number))
         return "\n".join(lines)
-    lines.append(f"<b>{quote(question.label)}</b>")
+    lines.append(f"<b>{quote(_filled(view, screen, question.label))}</b>")
     lines.extend(_explanations(view, screen))
     return "\n".join(lines)
+
+
+def _filled(view: View, screen: QuestionScreen, text: str) -> str:
+    """``${field}`` in a form's text: the answers the question sees."""
+    return fill(text, view.form, screen.scope, view.t)
+
+
+def _default(view: View, screen: QuestionScreen) -> Any:
+    """The stored value of the question's default, while it has no answer."""
+    if screen.question.default is None or screen.current_value is not None:
+        return None
+    return default_value(screen.question, view.today, screen.scope)
 
 
 def entry_heading(t: Translator, entry: Entry) -> str:
@@ -85,7 +100,7 @@ def _explanations(view: View, screen: QuestionScreen) -> list[str]:
     t, question = view.t, screen.question
     lines = []
     if question.hint:
-        lines.append(f"<i>{quote(question.hint)}</i>")
+        lines.append(f"<i>{quote(_filled(view, screen, question.hint))}</i>")
     if isinstance(question, RatingQuestion) and question.min_label and question.max_label:
         lines.append(
             t(
@@ -100,7 +115,11 @@ def _explanations(view: View, screen: QuestionScreen) -> list[str]:
         lines.append(t("dialog-calendar-hint"))
     if isinstance(question, SchoolQuestion):
         lines.append(school_prompt(view))
-    if screen.current_value is not None:
+    if question.read_only:
+        value = screen.current_value if screen.current_value is not None else _default(view, screen)
+        if value is not None:
+            lines.append(t("dialog-read-only", answer=quote(format_answer(question, value, t))))
+    elif screen.current_value is not None:
         answer = format_answer(question, screen.current_value, t)
         lines.append(t("dialog-current-answer", answer=quote(answer)))
     return lines
@@ -109,8 +128,16 @@ def _explanations(view: View, screen: QuestionScreen) -> list[str]:
 def _answer_rows(view: View, screen: QuestionScreen) -> Rows:
     if screen.more:
         return _more_rows(view, screen)
+    if screen.question.read_only:
+        return [[view.button(view.t("form-button-next"), Act.next, screen.question)]]
     build = _ROWS.get(type(screen.question))
-    return [] if build is None else build(view, screen)
+    rows = [] if build is None else build(view, screen)
+    value = _default(view, screen)
+    if value is not None and not isinstance(screen.question, MultipleChoiceQuestion):
+        answer = shorten(format_answer(screen.question, value, view.t), view.t, DEFAULT_LIMIT)
+        label = view.t("dialog-button-default", answer=answer)
+        rows.insert(0, [view.button(label, Act.default, screen.question)])
+    return rows
 
 
 def _yes_no_rows(view: View, screen: QuestionScreen) -> Rows:
@@ -135,25 +162,32 @@ def _one_button(act: Act, label: str) -> RowsBuilder:
 
 def _single_choice_rows(view: View, screen: QuestionScreen) -> Rows:
     question = screen.question
-    rows = [[view.button(o.label, Act.pick, question, o.value)] for o in screen.options]
+    rows = [
+        [view.button(_filled(view, screen, o.label), Act.pick, question, o.value)]
+        for o in screen.options
+    ]
     if isinstance(question, SingleChoiceQuestion) and question.other:
         rows.append([view.button(view.t("answer-other-button"), Act.pick, question, OTHER)])
     return rows
 
 
-def current_selection(data: DialogData, screen: QuestionScreen) -> Selection:
-    """The ticks in progress, or, before the first tick, those of the saved answer."""
+def current_selection(data: DialogData, screen: QuestionScreen, today: date) -> Selection:
+    """The ticks in progress, or, before the first tick, those of the saved answer (or of
+    the question's default)."""
     pending = data.of(screen.question.id)
     if pending.pending_for is None and screen.current_value is not None:
         return Selection.from_answer(screen.current_value)
+    if pending.pending_for is None and screen.question.default is not None:
+        return Selection.from_answer(default_value(screen.question, today, screen.scope))
     return Selection(pending.selection, pending.other)
 
 
 def _multiple_choice_rows(view: View, screen: QuestionScreen) -> Rows:
     question = screen.question
-    ticked = set(current_selection(view.data, screen).values)
+    ticked = set(current_selection(view.data, screen, view.today).values)
 
     def label(text: str, value: str) -> str:
+        text = _filled(view, screen, text)
         return f"✓ {text}" if value in ticked else text
 
     rows = [
@@ -270,11 +304,12 @@ def review_lines(view: View, screen: ReviewScreen) -> list[str]:
             lines.append(view.t("dialog-review-entry", title=title, number=item.entry.number))
         entry = item.entry
         answer = shorten(format_answer(item.question, item.value, view.t), view.t)
+        label = fill(item.question.label, view.form, item.scope, view.t)
         lines.append(
             view.t(
                 "dialog-review-line",
                 number=number,
-                label=quote(item.question.label),
+                label=quote(label),
                 answer=quote(answer),
             )
         )

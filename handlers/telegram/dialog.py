@@ -55,7 +55,8 @@ async def on_message(message: Message, state: FSMContext, services: Services, bo
     if message.from_user is None:
         return
     data = DialogData.model_validate(await state.get_data())
-    dialog = services.dialogs.of(message.from_user.id, BotLinks(bot))
+    user = message.from_user
+    dialog = services.dialogs.of(user.id, BotLinks(bot), user.language_code)
     typed = Typed(message.message_id, message.date)
     outcome = await dialog.typed(data, raw_answer(message), typed)
     await apply(outcome, state, bot, message.chat.id, services)
@@ -69,7 +70,8 @@ async def on_button(
     bot: Bot,
 ) -> None:
     data = DialogData.model_validate(await state.get_data())
-    dialog = services.dialogs.of(query.from_user.id, BotLinks(bot))
+    user = query.from_user
+    dialog = services.dialogs.of(user.id, BotLinks(bot), user.language_code)
     outcome = await dialog.pressed(data, callback_data)
     await query.answer(outcome.alert, show_alert=outcome.alert is not None)
     message = query.message
@@ -176,7 +178,8 @@ async def enter(
     chat_id = query.message.chat.id
     if intro:
         await bot.send_message(chat_id, intro)
-    outcome = await services.dialogs.of(query.from_user.id, BotLinks(bot)).show(data)
+    user = query.from_user
+    outcome = await services.dialogs.of(user.id, BotLinks(bot), user.language_code).show(data)
     await apply(outcome, state, bot, chat_id, services)
 
 

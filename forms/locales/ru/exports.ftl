@@ -79,6 +79,7 @@ register-about-entries = Сколько записей в группе «{ $titl
 register-about-response = Номер ответа: строка с этим № на листе «Реестр»
 register-about-entry = Номер записи в ответе, по порядку
 register-type-text = Текст
+register-type-calculate = Вычисляется по ответам
 register-type-long-text = Длинный текст
 register-type-integer = Целое число
 register-type-decimal = Число

@@ -66,6 +66,7 @@ answer-choice-too-few =
        *[many] вариантов
     }.
 answer-other-prompt = Впишите свой вариант одним сообщением.
+answer-constraint = Такой ответ не подходит. Проверьте его и ответьте ещё раз.
 answer-files-too-many =
     Можно отправить не больше { $max } { $max ->
         [one] файла
@@ -135,7 +136,7 @@ form-error-bad-id = Идентификатор «{ $value }» не подход�
 form-error-bad-option-value = Значение варианта «{ $value }» не подходит. Нужны латинские буквы, цифры и знаки «_», «-», «.», длина до 32 знаков. Например: math.
 form-error-bad-column-name = Имя признака «{ $value }» не подходит. Нужны латинские буквы, цифры и «_».
 form-error-invalid = Поле «{ $field }»: значение «{ $value }» не подходит.
-form-error-condition-shape = В условии должен быть ровно один из ключей: equals, one_of, selected, answered, not, all, any.
+form-error-condition-shape = В условии должен быть ровно один из ключей: equals, one_of, selected, answered, not, all, any, expr (или выражение строкой).
 form-error-condition-unknown = Условие ссылается на вопрос «{ $question }», которого нет в анкете.
 form-error-condition-later = Условие ссылается на вопрос «{ $question }», который идёт позже. Условие может зависеть только от вопросов, заданных раньше.
 form-error-condition-self = Условие ссылается на свой же вопрос «{ $question }». Условие может зависеть только от вопросов, заданных раньше.
@@ -169,7 +170,7 @@ form-error-xls-unknown-column = Столбец «{ $column }» не поддер
 form-error-xls-column-not-here = В строке такого типа этот столбец не используется. Очистите ячейку.
 form-error-xls-extra-settings-row = На листе settings заполняется только вторая строка.
 form-error-xls-no-type = Не указан тип вопроса (столбец type).
-form-error-xls-type = Тип «{ $value }» не поддерживается. Можно: text, integer, decimal, select_one список, select_multiple список (с «or_other» добавится вариант «Другое»), date, note, file, image, yes_no, rating, phone, email, school, begin group, end group, begin repeat, end repeat.
+form-error-xls-type = Тип «{ $value }» не поддерживается. Можно: text, integer, decimal, select_one список, select_multiple список (с «or_other» добавится вариант «Другое»), date, note, calculate, file, image, yes_no, rating, phone, email, school, begin group, end group, begin repeat, end repeat.
 form-error-xls-no-list = На листе choices нет списка «{ $list }».
 form-error-xls-no-list-name = Не указан список (столбец list_name).
 form-error-xls-nested-group = Группа внутри группы не поддерживается. Закройте предыдущую группу строкой end group.
@@ -181,8 +182,23 @@ form-error-xls-nested-repeat = Повторяющаяся группа внут�
 form-error-xls-end-repeat-without-begin = Строка end repeat без начала повторяющейся группы (begin repeat).
 form-error-xls-end-mismatch = Эта строка закрывает не ту группу: begin group закрывается строкой end group, begin repeat — строкой end repeat.
 form-error-xls-flag = Значение «{ $value }» не подходит. Напишите yes или no.
-form-error-xls-relevant = Условие «{ $expression }» слишком сложное или записано с ошибкой. Поддерживается: { "${вопрос} = 'значение'" }, { "${вопрос} != 'значение'" }, { "${вопрос} != ''" } (есть ответ), { "selected(${вопрос}, 'значение')" }, not(…), and, or и скобки.
-form-error-xls-constraint = Ограничение «{ $expression }» не поддерживается для этого вопроса. Поддерживается: «. >= 1 and . <= 10» для чисел и оценок, «string-length(.) <= 500» для текста, «count-selected(.) <= 3» для выбора нескольких вариантов, «. >= today()» и «. <= date('2025-06-30')» для дат.
-form-error-xls-choice-filter = Фильтр «{ $expression }» не поддерживается. Поддерживается вид: { "столбец = ${вопрос}" }, например { "municipality = ${municipality}" }.
 form-error-xls-appearance = Оформление «{ $value }» не поддерживается. Можно только multiline для вопроса text.
+form-error-expr-empty = Выражение пустое.
+form-error-expr-syntax = Выражение «{ $expression }» записано с ошибкой: проверьте скобки, кавычки и знаки между частями.
+form-error-expr-operator = Знак «{ $operator }» в выражениях не поддерживается. Можно: + - * div mod, = != < <= > >=, and, or, скобки. Пути вроде /data/вопрос не поддерживаются: пишите { "${вопрос}" }.
+form-error-expr-reference = Ссылка «{ $reference }» записана с ошибкой. Пишите { "${имя_вопроса}" }: латинские строчные буквы, цифры и _.
+form-error-expr-function = Функция «{ $function }» не поддерживается. Можно: if, selected, count-selected, string-length, regex, today, date, coalesce, sum, count, int, number, string, concat, round, starts-with, ends-with, contains, not, true, false, boolean.
+form-error-expr-arguments = У функции «{ $function }» не то число аргументов.
+form-error-expr-aggregate = Функция «{ $function }» принимает только вопрос повторяющейся группы: { "${вопрос}" }.
+form-error-expr-not-repeat = В sum() и count() можно указать только вопрос повторяющейся группы, которая идёт раньше, или саму группу. «{ $question }» — не такой вопрос.
+form-error-expr-here = Точка (этот ответ) и string-length() без аргумента бывают только в ограничении (constraint).
+form-error-expr-name = Слово «{ $name }» здесь непонятно. Вопросы указываются как { "${имя}" }, тексты — в кавычках. Столбцы списка без { "${…}" } можно указывать только в choice_filter.
+form-error-expr-regex = Регулярное выражение «{ $pattern }» записано с ошибкой или не в кавычках.
+form-error-expr-date = Дата «{ $value }» записана с ошибкой. Пишите date('2025-09-01').
+form-error-filter-columns = Фильтр использует столбец «{ $column }», которого нет у вариантов этого списка.
+form-error-label-reference = В тексте есть ссылка на вопрос «{ $question }», которого нет в анкете.
+form-error-not-here = Ключ «{ $key }» не подходит для вопроса этого типа.
+form-error-default = Ответ по умолчанию «{ $value }» не подходит для этого вопроса: такого варианта нет в списке, или это не число, не дата, не «да»/«нет».
+form-error-xls-calculation = У вычисления (calculate) должна быть формула в столбце calculation.
+form-error-xls-default-dynamic = Ответ по умолчанию «{ $value }» — выражение. Поддерживаются только готовые значения: текст, число, дата 2025-09-01, имя варианта.
 form-error-xls-two-messages = Заполнены и required_message, и constraint_message, и тексты разные. Оставьте одно сообщение об ошибке.
