@@ -26,6 +26,9 @@ SURVEY_ORDER = (
     "appearance",
     "choice_filter",
     "repeat_count",
+    "calculation",
+    "default",
+    "read_only",
 )
 
 

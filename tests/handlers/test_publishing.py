@@ -14,7 +14,7 @@ from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
 from forms.loading import load_form
-from forms.template import template_types
+from forms.template import help_keys, template_types
 from forms.vocabulary import Role
 from forms.xlsform import FILE_TYPES, PLAIN_TYPES, SELECT_TYPES
 from handlers.publishing.screens import FormAct, FormCallback
@@ -270,6 +270,9 @@ async def test_the_template_loads_and_shows_every_supported_type(
     assert form.id == "primer"
     supported = {*PLAIN_TYPES, *SELECT_TYPES, *FILE_TYPES, "begin group", "begin repeat"}
     assert supported <= template_types()
+    explained = {key for key in help_keys() if t.has("template-about-" + key.replace(" ", "-"))}
+    assert explained == set(help_keys())
+    assert supported - {"end group", "end repeat"} <= explained
     await upload(admin, "шаблон.xlsx", sent.document.data)  # type: ignore[union-attr]
     assert "«Пример анкеты» (код primer) проверена" in admin.last().text
 

@@ -97,6 +97,11 @@ template-about-relevant = Условие, при котором вопрос з�
 template-about-constraint = Проверка ответа, например . >= 0 and . <= 60 (точка — сам ответ) или count-selected(.) <= 3.
 template-about-constraint_message = Что сказать участнику, если ответ не прошёл проверку.
 template-about-appearance = «multiline» — для длинного текстового ответа.
+template-about-calculation = Для типа calculate: как вычислить значение из других ответов, например round(${"{"}hours{"}"} div 5, 1). Вычисленное значение можно показать в тексте вопроса: ${"{"}per_day{"}"}.
+template-about-default = Готовый ответ: участник оставляет его кнопкой «Оставить: …» или отвечает по-своему.
+template-about-read_only = «yes» — вопрос только показывается с готовым ответом из столбца default, отвечать не нужно.
+template-about-or_other = Допишите «or_other» после имени списка (select_one subjects or_other) — и появится вариант «Другое» с ответом своими словами.
+template-about-calculate = Вычисляемое значение: участник его не видит как вопрос, оно считается из ответов и попадает в реестр.
 template-about-list_name = Имя списка вариантов: то же, что после select_one или select_multiple на листе «survey».
 template-about-form_id = Код анкеты латиницей, без пробелов. Загрузите файл с тем же кодом — и это будет новая версия той же анкеты.
 template-about-form_title = Название анкеты, как его увидят участники.
