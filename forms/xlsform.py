@@ -69,6 +69,7 @@ SETTINGS_FIELDS = {
     "consent": "consent",
     "workflow": "workflow",
     "attached_to": "attached_to",
+    "counted": "counted",
 }
 IGNORED_SETTINGS = frozenset(
     {"xml_root", "style", "submission_url", "instance_name", "allow_choice_duplicates"}

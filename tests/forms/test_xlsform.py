@@ -527,3 +527,13 @@ def test_expressions_calculations_defaults_and_languages(tmp_path: Path) -> None
     ]
     again = load_yaml_text(xlsform_to_yaml(path))
     assert again.fingerprint() == form.fingerprint()  # YAML says the same
+
+
+def test_the_settings_sheet_says_what_is_counted(tmp_path: Path) -> None:
+    settings: Table = [["form_id", "form_title", "counted"], ["check", "Проверка", "accepted"]]
+    survey: Table = [SURVEY_HEAD, survey_row("text", "a", "А")]
+    form = load_form(workbook(tmp_path / "counted.xlsx", survey, settings=settings))
+    assert form.counted == "accepted"
+    wrong: Table = [["form_id", "form_title", "counted"], ["check", "Проверка", "всё"]]
+    refused = problems(workbook(tmp_path / "wrong.xlsx", survey, settings=wrong))
+    assert [place.column for _id, place in refused if place is not None] == ["counted"]
