@@ -99,7 +99,8 @@ class Publishing:
             version = await self.catalog.add_version(uow, form, actor, name)
             known = await uow.forms.publication(form.id)
             if known is not None and known.version_id == version.id:
-                return [Reply(self.t("publish-same-as-live", title=quote(form.title)))]
+                same = "publish-same-as-live" if known.state == PUBLISHED else "publish-same-as-off"
+                return [Reply(self.t(same, title=quote(form.title)))]
             await uow.forms.upload(form.id, version.id, actor)
             await uow.audit.record(
                 actor, "form_uploaded", form=form.id, version=version.version, file=name

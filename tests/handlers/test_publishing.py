@@ -227,6 +227,10 @@ async def test_a_withdrawn_form_takes_no_answers_until_opened_again(
     assert TITLE in admin.last().buttons  # its register is still there
     await admin.send("/forms")
     await admin.press(TITLE)
+    await upload(admin, "webinar.yaml", FORM.encode())  # the withdrawn version again
+    assert admin.last().text == t("publish-same-as-off", title=TITLE)
+    await admin.send("/forms")
+    await admin.press(TITLE)
     await admin.press(t("forms-button-reopen"))
     assert TITLE in await offered(teacher)
     assert await audited(sqlite_db) == [
