@@ -4,7 +4,7 @@ An SQLite file gets one 20-question form and ``--rows`` sent responses (20 answe
 inserted with ``executemany`` in one transaction. Then, each in a fresh process so that its
 peak memory is its own:
 
-- **register**: the production path, ``handlers.exporter.Exporter`` (the keyset reader of
+- **register**: the production path, ``handlers.exporting.registers.Exporter`` (the keyset reader of
   ``storage.registers`` on the event loop, ``exports.register.write_register`` streaming a
   write-only workbook), with ``writer="thread"`` so that reader and writer are one process
   whose peak memory is the export's (the bot's default writes in a child process, see
@@ -261,7 +261,7 @@ def _flat(record: Any) -> dict[str, Any]:
 
 
 def measure(kind: str, path: Path, out: Path, traced: bool) -> dict[str, Any]:
-    import handlers.exporter  # noqa: F401  (imports are not the export's memory)
+    import handlers.exporting.registers  # noqa: F401  (imports are not the export's memory)
 
     if kind == "pandas":
         import pandas  # noqa: F401
