@@ -16,6 +16,7 @@ from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.types import BotCommand
 
+from bot.forms_sync import FormsChannel
 from bot.jobs import Periodic, retention_job
 from bot.middlewares import InFlightTracker, RetryAfterMiddleware
 from bot.settings import Settings
@@ -39,6 +40,8 @@ from handlers.outbox.pace import Pace
 from handlers.outbox.sender import Sender, SenderSettings
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
+from handlers.publishing.service import Publishing
+from handlers.reviews.service import Reviews
 from handlers.schools.service import SchoolPictures
 from handlers.staff.service import Staff
 from handlers.telegram.campaigns import show_progress
@@ -46,9 +49,10 @@ from handlers.telegram.downloads import BotDownloader
 from handlers.telegram.outbox import BotCourier, PacingMiddleware
 from handlers.telegram.routers import setup_routers
 from handlers.waves.service import Waves
-from handlers.workflows import Workflows
+from handlers.workflows import Workflow, Workflows
 from handlers.workflows.consultation.screens import Texts
 from handlers.workflows.consultation.service import Consultations, ConsultationWorkflow
+from handlers.workflows.corrections import Corrections
 from handlers.workflows.event.service import EventWorkflow, FileSaver
 from handlers.workflows.mentoring.service import MentoringWorkflow, Pairs
 from handlers.workflows.profile.service import HeadClaims, ProfileWorkflow
@@ -60,6 +64,8 @@ from storage.fsm import SQLStorage
 
 logger = logging.getLogger(__name__)
 PROMPTS_REMEMBERED = 10_000
+FORMS_LISTEN_RETRY_SECONDS = 2.0
+"""Pause before listening for publication notices again after Redis dropped the connection."""
 """Responses whose last screens one bot process remembers (see ``Prompts``)."""
 COMMANDS = (
     "start",
@@ -86,6 +92,7 @@ class Application:
     tracker: InFlightTracker
     jobs: tuple[Periodic, ...] = ()
     single: SingleProcess | None = None  # the database's one process, without Redis
+    forms_channel: FormsChannel | None = None  # with Redis: tells the others of a publication
 
 
 def create_bot(settings: Settings, pace: Pace | None = None) -> Bot:
@@ -144,9 +151,14 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         retry_after=timedelta(minutes=settings.files_check_minutes),
     )
     asking = ConsultationWorkflow(Texts(t, clock), settings.slots_shown)
-    workflows = Workflows(
-        [asking, MentoringWorkflow(t), EventWorkflow(saver), ProfileWorkflow(t), RequestWorkflow(t)]
-    )
+    behaviours: list[Workflow] = [
+        asking,
+        MentoringWorkflow(t),
+        EventWorkflow(saver),
+        ProfileWorkflow(t),
+        RequestWorkflow(t),
+    ]
+    workflows = Workflows(behaviours, observers=[Corrections(t)])
     exporter = Exporter(
         database,
         t,
@@ -161,7 +173,7 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
         t,
         clock.zone,
         settings.targets_file,
-        form_files=lambda: {entry.form.id: entry.form for entry in catalog.all()},
+        form_files=lambda: {entry.form.id: entry.form for entry in catalog.with_withdrawn()},
         now=clock.now_utc,
     )
     sender = create_sender(settings, database, clock)
@@ -208,6 +220,25 @@ def create_services(settings: Settings, database: Database, clock: Clock | None 
             clock.zone,
             clock,
             settings.picture_min_responses,
+        ),
+        publishing=Publishing(
+            database,
+            catalog,
+            t,
+            clock,
+            needs=workflows.needs,
+            max_bytes=settings.form_upload_max_kb * 1024,
+            changed=[catalog.refresh],
+        ),
+        # Who may review a form and who sees names: exactly the register's two rules.
+        reviews=Reviews(
+            database,
+            catalog,
+            access,
+            t,
+            clock,
+            may_read=exporter.may_export,
+            sees_personal=exporter.sees_personal,
         ),
     )
 
@@ -296,11 +327,16 @@ def create_application(settings: Settings) -> Application:
         Periodic("campaign reminders", settings.reminder_check_minutes * 60, campaign_reminders),
         Periodic("campaign progress", settings.campaign_progress_seconds, campaign_progress),
     )
-    single = None
+    jobs = (*jobs, Periodic("forms", settings.forms_refresh_seconds, services.catalog.refresh))
+    single, channel = None, None
     if not settings.redis_url:  # conversation state in the database: one process only
         single = SingleProcess(database, settings.single_process_lease_seconds)
         jobs = (*jobs, Periodic("lease", single.renew_every, single.renew))
-    app = Application(settings, bot, dispatcher, database, services, tracker, jobs, single)
+    else:
+        channel = FormsChannel(settings.redis_url, services.catalog)
+        services.publishing.changed.append(channel.announce)
+        jobs = (*jobs, Periodic("forms notices", FORMS_LISTEN_RETRY_SECONDS, channel.listen))
+    app = Application(settings, bot, dispatcher, database, services, tracker, jobs, single, channel)
 
     async def on_startup() -> None:
         await _on_startup(app)
@@ -342,5 +378,7 @@ async def _on_shutdown(app: Application) -> None:
     await app.dispatcher.fsm.events_isolation.close()
     if app.single is not None:
         await app.single.release()
+    if app.forms_channel is not None:
+        await app.forms_channel.close()
     await app.database.dispose()
     logger.info("database closed")

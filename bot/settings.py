@@ -102,6 +102,10 @@ class Settings(BaseSettings):
         (),
     )
     campaign_progress_seconds: float = Field(default=3.0, gt=0, le=600)
+    # Forms uploaded in the bot (/forms): the largest file taken, and how often each process
+    # reads the published forms again even if no notice of a change reached it.
+    form_upload_max_kb: int = Field(default=2048, ge=16, le=20 * 1024)
+    forms_refresh_seconds: float = Field(default=30.0, gt=0, le=3600)
 
     @field_validator("bot_token")
     @classmethod

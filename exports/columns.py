@@ -27,6 +27,7 @@ from exports.answers import (
     school_part,
 )
 from exports.cells import DATE, DATETIME, PLAIN, WRAPPED, Look, clean_text
+from exports.reviews import review_status_name
 from exports.rows import ExtraColumn, ExtraKind, RegisterRequest, RegisterRow
 from forms.i18n import Translator
 from forms.personal import is_personal
@@ -108,6 +109,7 @@ def register_columns(request: RegisterRequest, t: Translator) -> list[Column]:
         *_question_columns(request, t),
         *_count_columns(request, t),
         *_extra_columns(request, t),
+        *_review_columns(t),
     ]
     headers = unique_headers([column.header for column in columns], t)
     return [
@@ -475,6 +477,33 @@ _EXTRA_READERS: dict[ExtraKind, tuple[Callable[[Any], Any], Look, float]] = {
     "datetime": (as_datetime, DATETIME, 17),
     "link": (as_link, PLAIN, 30),
 }
+
+
+def _review_columns(t: Translator) -> list[Column]:
+    """The review's status and its last comment (the history has its own sheet)."""
+    names: dict[str, str] = {}
+
+    def status(row: RegisterRow) -> str:
+        code = row.review_status
+        if code not in names:
+            names[code] = review_status_name(t, code)
+        return names[code]
+
+    return [
+        Column(
+            t("register-column-review-status"),
+            status,
+            _about(t, "register-about-review-status", "register-type-text"),
+            width=18,
+        ),
+        Column(
+            t("register-column-review-comment"),
+            lambda row: row.review_comment,
+            _about(t, "register-about-review-comment", "register-type-text"),
+            WRAPPED,
+            width=40,
+        ),
+    ]
 
 
 def _extra_columns(request: RegisterRequest, t: Translator) -> list[Column]:

@@ -19,6 +19,8 @@ from exports.columns import Column, register_columns
 from exports.coverage import WIDTHS as COVERAGE_WIDTHS
 from exports.coverage import coverage_rows
 from exports.repeats import RepeatSheet, repeat_sheets
+from exports.reviews import WIDTHS as REVIEW_WIDTHS
+from exports.reviews import ReviewSheet
 from exports.rows import RegisterRequest, RegisterRow
 from exports.xlsx import StreamedBook, StreamedSheet, Style
 from forms.i18n import Translator
@@ -48,8 +50,10 @@ def write_register(
     repeats = _repeat_sheets(book, request, t)
     reference = book.sheet(t("register-sheet-reference"))
     about = book.sheet(t("register-sheet-about"))
+    review = _review_sheet(book, request, t)
     columns = register_columns(request, t)
-    count = _write_rows(register, columns, _with_entries(rows, repeats), progress)
+    passing = _with_entries(rows, repeats, review)
+    count = _write_rows(register, columns, passing, progress)
     _add_table(register, columns, count)
     for number, entries in enumerate(repeats, start=1):
         _add_table(entries.sheet, entries.of.columns, entries.count, f"{REPEAT_TABLE}{number}")
@@ -78,18 +82,35 @@ class _Entries:
 
 def _repeat_sheets(book: StreamedBook, request: RegisterRequest, t: Translator) -> list[_Entries]:
     """A sheet per repeat, named after it, after the register and before the reference."""
-    names = ("register-sheet", "register-sheet-reference", "register-sheet-about", "coverage-sheet")
+    names = (
+        "register-sheet",
+        "register-sheet-reference",
+        "register-sheet-about",
+        "coverage-sheet",
+        "register-sheet-review",
+    )
     repeats = []
     for of in repeat_sheets(request, t, [t(name) for name in names]):
         repeats.append(_Entries(book.sheet(of.name), of))
     return repeats
 
 
-def _with_entries(rows: Iterable[RegisterRow], repeats: list[_Entries]) -> Iterator[RegisterRow]:
-    """The rows, each one's entries written to the repeats' sheets as it passes."""
+def _review_sheet(book: StreamedBook, request: RegisterRequest, t: Translator) -> ReviewSheet:
+    """«История проверки», after «О выгрузке»: a row per entry of each response's history."""
+    sheet = book.sheet(t("register-sheet-review"))
+    sheet.widths(REVIEW_WIDTHS)
+    return ReviewSheet(sheet, request, t)
+
+
+def _with_entries(
+    rows: Iterable[RegisterRow], repeats: list[_Entries], review: ReviewSheet
+) -> Iterator[RegisterRow]:
+    """The rows, each one's entries written to the repeats' sheets and its review history
+    to «История проверки» as it passes."""
     for row in rows:
         for entries in repeats:
             entries.write(row)
+        review.write(row)
         yield row
 
 

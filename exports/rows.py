@@ -32,6 +32,23 @@ class ExtraColumn:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewLine:
+    """One entry of a response's review history: a status set (with the comment or the
+    reason) or a question a correction changed (stored values). ``at`` is aware UTC; ``who``
+    a name, or the respondent's code in the anonymised variant; ``hidden``: the values are
+    a personal question's, left out of the anonymised variant."""
+
+    at: datetime
+    who: str | None
+    status: str
+    comment: str | None = None
+    question_id: str | None = None
+    old: Any = None
+    new: Any = None
+    hidden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RegisterRow:
     """One submission.
 
@@ -49,6 +66,9 @@ class RegisterRow:
     answers: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
     school: Mapping[str, str] | None = None  # a school's form: the school that answered
+    review_status: str = "received"  # a forms.vocabulary.ReviewStatus value
+    review_comment: str | None = None  # the last question asked or reason given
+    review: Sequence[ReviewLine] = ()  # the history, oldest first: the sheet «История проверки»
 
 
 @dataclass(frozen=True, slots=True)

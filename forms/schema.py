@@ -38,6 +38,9 @@ RespondentKind = Literal["teacher", "parent", "mentor", "coordinator", "any"]
 Respondent = Literal["person", "school"]
 """Who answers: each person for themselves, or a school through its heads (one response)."""
 """Who a form is for (its ``roles:``); coordinators' forms are open to staff only."""
+Counted = Literal["sent", "accepted", "not_rejected"]
+"""Which sent responses the targets count (a form's ``counted:``): every one, only those
+the staff's review accepted, or all but the rejected ones."""
 WorkflowNeeds = Mapping[WorkflowKind, tuple[str, ...]]
 """The question ids each workflow reads from the answers, as the workflows declare them.
 Passed to validation as context (``NEEDS``): a form naming a workflow must ask them."""
@@ -162,6 +165,7 @@ class Form(Model):
     """After sending, the person is told the ``feedback`` of each rating they gave at least
     this (their own areas of difficulty, with the support on offer)."""
     workflow: WorkflowKind | None = None
+    counted: Counted = "sent"
     attached_to: FormId | None = None
     questions: tuple[Item, ...] = Field(min_length=1)
 

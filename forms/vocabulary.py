@@ -21,6 +21,8 @@ class Role(StrEnum):
 
 
 REGIONAL = frozenset({Role.admin, Role.coordinator})
+PUBLISHERS = REGIONAL
+"""Who may upload, publish and withdraw forms in the bot (/forms)."""
 """Roles that cover every municipality."""
 COORDINATORS = frozenset({Role.admin, Role.coordinator, Role.municipal})
 """Those who run the programme: /progress, /exports, the summary, coordinators' forms."""
@@ -42,6 +44,7 @@ class SubmissionStatus(StrEnum):
     draft = "draft"
     submitted = "submitted"
     replaced = "replaced"  # corrected: a later response of the same person and wave counts
+    tested = "tested"  # a coordinator's trial of an unpublished form: never counted
 
 
 class WorkflowKind(StrEnum):
@@ -130,3 +133,18 @@ class Delivery(StrEnum):
 FINISHED_DELIVERIES = frozenset(
     {Delivery.sent, Delivery.failed, Delivery.blocked, Delivery.skipped, Delivery.unknown}
 )
+
+
+class ReviewStatus(StrEnum):
+    """Where the staff's review of a sent response stands (``reviews.status``), after ODK
+    Central's review states; a response without a review is ``received``."""
+
+    received = "received"  # nobody has looked at it yet
+    approved = "approved"  # «Принято»
+    has_issues = "has_issues"  # «Есть вопросы»: the respondent is asked to correct it
+    rejected = "rejected"  # «Отклонено», with a reason
+    corrected = "corrected"  # a correction replaced it: «Исправлено, ждёт проверки»
+
+
+AWAITING_REVIEW = frozenset({ReviewStatus.received, ReviewStatus.corrected})
+"""Statuses of responses nobody has decided on since they were sent: «Не проверены»."""

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from forms.errors import translate_errors
 from forms.problems import FormError, Place, Problem
 from forms.schema import NEEDS, Form, Loc, WorkflowNeeds
+from forms.template import HELP_SHEET
 from forms.values import parse_date
 from forms.xlsexpr import (
     Bound,
@@ -268,7 +269,9 @@ class _Reader:
 
     def _data(self, sheets: dict[str, Sheet]) -> dict[str, Any]:
         for name, sheet in sheets.items():
-            if name not in (SURVEY, CHOICES, SETTINGS) and (sheet.rows or sheet.headers):
+            if name in (SURVEY, CHOICES, SETTINGS, HELP_SHEET.lower()):  # the template explains
+                continue
+            if sheet.rows or sheet.headers:
                 self.refuse(
                     sheet.name, None, None, "form-error-xls-unknown-sheet", sheet=sheet.name
                 )

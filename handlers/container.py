@@ -20,6 +20,8 @@ from handlers.home.service import Home
 from handlers.outbox.sender import Sender
 from handlers.privacy.service import Privacy
 from handlers.progress.service import Progress
+from handlers.publishing.service import Publishing
+from handlers.reviews.service import Reviews
 from handlers.schools.service import SchoolPictures
 from handlers.staff.service import Staff
 from handlers.waves.service import Waves
@@ -55,3 +57,5 @@ class Services:
     heads: HeadClaims
     requests: Requests
     pictures: SchoolPictures
+    publishing: Publishing
+    reviews: Reviews

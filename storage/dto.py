@@ -37,6 +37,19 @@ class FormVersionDTO:
     title: str
     definition: dict[str, Any]
     created_at: datetime
+    author_id: int | None = None
+    file_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationDTO:
+    form_id: str
+    state: str
+    version_id: int | None
+    draft_id: int | None
+    uploaded: bool
+    changed_by: int | None
+    changed_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +67,7 @@ class SubmissionDTO:
     submitted_at: datetime | None
     personal_erased_at: datetime | None = None
     school_key: str | None = None  # set for a school's form: shared by the school's heads
+    test: bool = False  # a coordinator's trial of a form before publishing it
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,10 +41,23 @@ async def scrub_submission(
         if value != answers[question.id]:
             await uow.submissions.save_answer(submission_id, question.id, value)
             changed += 1
+    await scrub_review(uow, form, submission_id, marker)
     await uow.submissions.mark_personal_erased(submission_id)
     if files is not None and any(isinstance(q, FileQuestion) for q in form.every_question()):
         files.remove(form.id, submission_id)
     return changed
+
+
+async def scrub_review(uow: UnitOfWork, form: Form, submission_id: int, marker: str) -> None:
+    """The values a correction changed, in the review's history, scrubbed as the answers
+    are (the staff's comments and reasons are theirs and stay)."""
+    for event in await uow.reviews.history(submission_id):
+        question = None if event.question_id is None else form.answer_question(event.question_id)
+        if question is None:
+            continue
+        old, new = scrub(question, event.old, marker), scrub(question, event.new, marker)
+        if (old, new) != (event.old, event.new):
+            await uow.reviews.scrub_change(event.id, old, new)
 
 
 async def erase_person(

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from forms.vocabulary import CaseStatus, Delivery, Role, SubmissionStatus
+from forms.vocabulary import CaseStatus, Delivery, ReviewStatus, Role, SubmissionStatus
 from storage.types import BigId, UTCDateTime, utcnow
 
 NAMING = {
@@ -170,6 +170,33 @@ class FormVersion(Base):
     title: Mapped[str] = mapped_column(String(255))
     definition: Mapped[dict[str, Any]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Uploaded in the bot (None: read from a form file at start-up), and the file's name.
+    author_id: Mapped[int | None] = mapped_column(BigInteger)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+
+
+class FormPublication(Base):
+    """Which version of a form the bot offers, and whether it offers it at all.
+
+    ``version_id`` is the live version (None until the first publication), ``draft_id`` an
+    uploaded version waiting to be checked and published. ``state``: ``draft`` (never
+    published), ``published`` or ``withdrawn``. ``uploaded``: the live version came from the
+    bot, and a form file of the same id no longer replaces it at start-up. Every bot
+    process builds its catalog from this table."""
+
+    __tablename__ = "form_publications"
+
+    form_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("form_versions.id", ondelete="RESTRICT")
+    )
+    draft_id: Mapped[int | None] = mapped_column(
+        ForeignKey("form_versions.id", ondelete="SET NULL")
+    )
+    uploaded: Mapped[bool] = mapped_column(default=False)
+    changed_by: Mapped[int | None] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Wave(Base):
@@ -255,6 +282,9 @@ class Submission(Base):
     personal_erased_at: Mapped[datetime | None]
     # A school's form (``respondent: school``): form, school and wave, see SubmissionKeys.
     school_key: Mapped[str | None] = mapped_column(String(96))
+    # A coordinator trying a form before publishing it («Пройти как респондент»): sent, it
+    # becomes ``tested``, which no register, target or board reads.
+    test: Mapped[bool] = mapped_column(default=False)
 
 
 class Answer(Base):
@@ -291,6 +321,52 @@ class Case(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+
+
+class Review(Base):
+    """The staff's review of a sent response (ODK Central's review state). A response
+    without a row is «received». ``turn`` counts the changes: every change is one
+    conditional write from the turn the reviewer saw, so of two presses one wins.
+
+    When a correction replaces the response, the row moves to the correction
+    (``submission_id``); ``correction_id`` is the draft the respondent opened with
+    «Исправить», which replaces this response when sent."""
+
+    __tablename__ = "reviews"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus), index=True)
+    comment: Mapped[str | None] = mapped_column(String(1000))
+    reviewer_id: Mapped[int | None] = mapped_column(BigInteger)
+    turn: Mapped[int] = mapped_column(default=1)
+    correction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL"), unique=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewEvent(Base):
+    """The history of a response's review: each status set (who, when, the comment or the
+    reason) and, for a correction, each question it changed (``question_id``, ``old``,
+    ``new``: stored values). ``submission_id`` follows the response through its
+    corrections; ``about_id`` is the response number the event was about at the time."""
+
+    __tablename__ = "review_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    about_id: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus))
+    comment: Mapped[str | None] = mapped_column(String(1000))
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    old: Mapped[Any | None] = mapped_column(JSON)
+    new: Mapped[Any | None] = mapped_column(JSON)
 
 
 class Slot(Base):
@@ -411,6 +487,8 @@ __all__ = [
     "Lease",
     "Municipality",
     "OutboxMessage",
+    "Review",
+    "ReviewEvent",
     "School",
     "SchoolLink",
     "Slot",

@@ -13,7 +13,7 @@ Telegram ids, only the stable pseudonym, and leaves out the ``hidden`` (personal
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -31,6 +31,8 @@ from storage.models import (
     Case,
     FormVersion,
     Municipality,
+    Review,
+    ReviewEvent,
     School,
     Slot,
     Submission,
@@ -95,6 +97,22 @@ class Reading:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """An entry of a response's review history (see ``storage.models.ReviewEvent``): ``who``
+    a name, or, anonymised, the respondent's pseudonym when they made it; ``hidden``: the
+    values of a personal question, not read for an anonymised register."""
+
+    at: datetime
+    who: str | None
+    status: str
+    comment: str | None = None
+    question_id: str | None = None
+    old: Any = None
+    new: Any = None
+    hidden: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class RegisterRecord:
     """One sent response, as ``exports.rows.RegisterRow`` wants it."""
 
@@ -108,6 +126,9 @@ class RegisterRecord:
     answers: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     school: dict[str, str] | None = None
+    review_status: str = "received"
+    review_comment: str | None = None
+    review: tuple[ReviewRecord, ...] = ()
 
 
 class RegisterReader:
@@ -164,14 +185,62 @@ class RegisterReader:
         pairs = [row.id for row in rows if row.kind == MENTORING]
         meetings = await CaseRepository(self._connection).attached_counts(pairs)
         confirmed = await self._confirmations(pairs)
+        reviewed = [row.id for row in rows if row.review_status is not None]
+        history = await self._review_history(reviewed, reading, rows)
         records = []
         for row in rows:
             extra = _extra(row, reading.anonymous)
             if row.kind == MENTORING:
                 extra[Extra.meetings] = meetings.get(row.id, 0)
                 extra[Extra.confirmed_at] = confirmed.get(row.id)
-            records.append(_record(row, versions, reading, answers.pop(row.id, {}), extra))
+            record = _record(row, versions, reading, answers.pop(row.id, {}), extra)
+            if row.review_status is not None:
+                record = replace(
+                    record,
+                    review_status=str(row.review_status),
+                    review_comment=row.review_comment,
+                    review=tuple(history.get(row.id, ())),
+                )
+            records.append(record)
         return records
+
+    async def _review_history(
+        self, ids: list[int], reading: Reading, rows: list[Row[Any]]
+    ) -> dict[int, list[ReviewRecord]]:
+        """The review history of the batch's reviewed responses, in one query: who by name
+        (the respondent by pseudonym when anonymised); a personal question's values are not
+        read when anonymised."""
+        if not ids:
+            return {}
+        respondents = {row.id: row.respondent_id for row in rows}
+        query = (
+            select(ReviewEvent.__table__, _ACTOR.first_name, _ACTOR.last_name)
+            .outerjoin(_ACTOR, _ACTOR.id == ReviewEvent.actor_id)
+            .where(ReviewEvent.submission_id.in_(ids))
+            .order_by(ReviewEvent.id)
+        )
+        found: dict[int, list[ReviewRecord]] = {}
+        for event in await self._connection.execute(query):
+            hidden = reading.anonymous and _is_hidden(event.question_id, reading)
+            by_respondent = event.actor_id == respondents.get(event.submission_id)
+            who: str | None
+            if reading.anonymous and by_respondent and event.actor_id is not None:
+                who = pseudonym_code(event.actor_id, reading.pseudonym_key)
+            else:
+                who = _name(event.first_name, event.last_name)
+            found.setdefault(event.submission_id, []).append(
+                ReviewRecord(
+                    at=event.at,
+                    who=who,
+                    status=str(event.status),
+                    comment=event.comment,
+                    question_id=event.question_id,
+                    old=None if hidden else event.old,
+                    new=None if hidden else event.new,
+                    hidden=hidden,
+                )
+            )
+        return found
 
     async def _answers(self, ids: list[int], reading: Reading) -> dict[int, dict[str, Any]]:
         """The answers of each submission as one JSON object built by the database: one row
@@ -220,6 +289,17 @@ def _entries_of(question_id: str) -> str:
 
 
 _ASSIGNEE = aliased(User, name="assignee")
+_ACTOR = aliased(User, name="actor")
+
+
+def _is_hidden(question_id: str | None, reading: Reading) -> bool:
+    """A personal question's answer id (a repeat's entry of one, too)."""
+    if question_id is None:
+        return False
+    if question_id in reading.hidden:
+        return True
+    base = question_id.split("[", 1)[0]
+    return question_id != base and base in reading.hidden_in_repeats
 
 
 def _source() -> Any:
@@ -240,8 +320,11 @@ def _batch_query(selection: Selection, reading: Reading) -> Select[Any]:
         Slot.starts_at,
         School.short_name.label("school_name"),
         Municipality.name.label("school_municipality"),
+        Review.status.label("review_status"),
+        Review.comment.label("review_comment"),
     ]
     query = select(*columns).select_from(_source())
+    query = query.outerjoin(Review, Review.submission_id == Submission.id)
     query = query.outerjoin(Slot, Slot.submission_id == Submission.id)
     query = query.outerjoin(School, School.id == Submission.school_id)
     query = query.outerjoin(Municipality, Municipality.id == School.municipality_id)

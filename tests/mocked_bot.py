@@ -17,13 +17,14 @@ from aiogram.enums import ParseMode
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     SendDocument,
     SendMessage,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, Document, InlineKeyboardMarkup, Message, User
+from aiogram.types import Chat, Document, File, InlineKeyboardMarkup, Message, User
 
 from tests import updates
 
@@ -38,6 +39,7 @@ class RecordingSession(BaseSession):
         self.requests: list[TelegramMethod[Any]] = []
         self.results: list[tuple[TelegramMethod[Any], Any]] = []
         self._failures: list[tuple[type[TelegramMethod[Any]], Exception]] = []
+        self.files: dict[str, bytes] = {}  # what getFile and a download give, by file id
 
     def fail_next(self, method: type[TelegramMethod[Any]], error: Exception) -> None:
         """The next call of ``method`` raises ``error`` instead of succeeding."""
@@ -61,6 +63,14 @@ class RecordingSession(BaseSession):
     def _result(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
             return BOT_USER
+        if isinstance(method, GetFile):
+            content = self.files.get(method.file_id, b"")
+            return File(
+                file_id=method.file_id,
+                file_unique_id=f"u-{method.file_id}",
+                file_size=len(content),
+                file_path=f"documents/{method.file_id}",
+            )
         if isinstance(method, SendMessage):
             markup = method.reply_markup
             inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
@@ -92,8 +102,9 @@ class RecordingSession(BaseSession):
         timeout: int = 30,
         chunk_size: int = 65536,
         raise_for_status: bool = True,
-    ) -> AsyncGenerator[bytes, None]:  # pragma: no cover - no downloads in handler tests
-        yield b""
+    ) -> AsyncGenerator[bytes, None]:
+        """A download: the bytes put in ``files`` under the id the path ends with."""
+        yield self.files.get(url.rsplit("/", 1)[-1], b"")
 
     # Reading what the bot did -------------------------------------------------
     def of_type(self, method: type[M]) -> list[M]:

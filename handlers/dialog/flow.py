@@ -228,12 +228,15 @@ class Dialog:
         submission = loaded.submission if loaded is not None else None
         if loaded is None or submission is None or not await self._may_answer(uow, submission):
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
-        if submission.status is SubmissionStatus.submitted:
+        if submission.status is not SubmissionStatus.draft:
             # One message, whether it came from a typed answer or a press.
             return Outcome(replies=(Reply(self.t("dialog-already-submitted")),), finished=True)
         form = await self.catalog.version(submission.form_version_id, uow)
         if form is None:
             return Outcome(replies=(Reply(self.t("dialog-gone")),), finished=True)
+        if not submission.test and self.catalog.current(form.id) is None:
+            withdrawn = self.t("form-withdrawn", title=quote(form.title))
+            return Outcome(replies=(Reply(withdrawn),), finished=True)
         return Context(submission, form, loaded.answers, data, last_typed=loaded.last_typed)
 
     async def _may_answer(self, uow: UnitOfWork, submission: SubmissionDTO) -> bool:
@@ -533,10 +536,12 @@ class Dialog:
 
     async def _submit(self, uow: UnitOfWork, ctx: Context) -> Outcome:
         closed = await self._wave_closed(uow, ctx.submission)
-        if closed is not None:
-            return Outcome(alert=closed)
+        if closed is not None and await uow.reviews.corrected_by(ctx.submission.id) is None:
+            return Outcome(alert=closed)  # a correction a review asked for is sent regardless
         kept = engine.effective_answers(ctx.form, ctx.answers)
         await uow.submissions.delete_answers(ctx.submission.id, set(ctx.answers) - set(kept))
+        if ctx.submission.test:
+            return await self._trial_sent(uow, ctx, kept)
         if not await self._mark_sent(uow, ctx, kept):
             return Outcome(alert=self.t("dialog-already-submitted"), finished=True)
         follow = await self.workflows.submitted(
@@ -554,6 +559,18 @@ class Dialog:
             notices=follow.notices,
             committed=follow.committed,
         )
+
+    async def _trial_sent(self, uow: UnitOfWork, ctx: Context, kept: dict[str, Any]) -> Outcome:
+        """A coordinator's trial of a form before publishing: kept as ``tested``, which
+        nothing counts, and no workflow follows it (no booking, no notices)."""
+        if not await uow.submissions.submit(ctx.submission.id, test=True):
+            return Outcome(alert=self.t("dialog-already-submitted"), finished=True)
+        review = engine.screen(ctx.form, kept, engine.Cursor())
+        assert isinstance(review, ReviewScreen)
+        thanks = self.t("publish-trial-sent", number=ctx.submission.id)
+        texts = split_text([thanks, *review_lines(self._view(ctx), review)])
+        replies = (*(Reply(text) for text in texts), *self._feedback(ctx.form, kept))
+        return Outcome(replies=replies, finished=True, drop_keyboard=True)
 
     def _feedback(self, form: Form, kept: dict[str, Any]) -> tuple[Reply, ...]:
         """A self-diagnosis answers back: the person's own areas, with the support on offer."""

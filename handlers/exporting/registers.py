@@ -34,7 +34,7 @@ from typing import Any, BinaryIO, Literal
 from zoneinfo import ZoneInfo
 
 from exports.register import write_register
-from exports.rows import ExportInfo, ExtraColumn, RegisterRequest, RegisterRow
+from exports.rows import ExportInfo, ExtraColumn, RegisterRequest, RegisterRow, ReviewLine
 from forms.i18n import Translator, translator
 from forms.personal import is_personal
 from forms.schema import Form
@@ -427,6 +427,21 @@ class _Rows:
             answers=record.answers,
             extra=extra,
             school=record.school,
+            review_status=record.review_status,
+            review_comment=record.review_comment,
+            review=tuple(
+                ReviewLine(
+                    at=line.at,
+                    who=line.who,
+                    status=line.status,
+                    comment=line.comment,
+                    question_id=line.question_id,
+                    old=line.old,
+                    new=line.new,
+                    hidden=line.hidden,
+                )
+                for line in record.review
+            ),
         )
 
     def reason(self, code: str) -> str:

@@ -90,7 +90,7 @@ class Exports:
         """A button per register the person may export, and the summary."""
         buttons = [
             Button(entry.form.title, ExportCallback(v=entry.version_id).pack())
-            for entry in self.catalog.all()
+            for entry in self.catalog.with_withdrawn()
             if self.exporter.may_export(scope, entry.form)
         ]
         if may_summarise(scope):

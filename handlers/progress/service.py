@@ -45,7 +45,7 @@ class Progress:
 
     def targets(self) -> Targets:
         """The targets file, checked against the forms the bot has (``TargetsError``)."""
-        forms = {entry.form.id: entry.form for entry in self.catalog.all()}
+        forms = {entry.form.id: entry.form for entry in self.catalog.with_withdrawn()}
         return load_targets(self.targets_file, forms)
 
     async def report(self, scope: Scope) -> list[Reply]:

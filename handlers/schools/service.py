@@ -70,7 +70,7 @@ class SchoolPictures:
         return out.getvalue()
 
     def _source(self) -> DifficultySource:
-        forms = {entry.form.id: entry.form for entry in self.catalog.all()}
+        forms = {entry.form.id: entry.form for entry in self.catalog.with_withdrawn()}
         try:
             summary = load_targets(self.targets_file, forms).summary
         except TargetsError:

@@ -70,13 +70,23 @@ class Workflow(Protocol):
     async def submitted(self, uow: UnitOfWork, sent: Sent) -> FollowUp: ...
 
 
-class Workflows:
-    """The registered workflows by kind. Built once by the composition root; the command line,
-    which sends nothing, registers the declarations alone (``declared``)."""
+class Observer(Protocol):
+    """Runs after every send, whatever the form's workflow (a review's correction)."""
 
-    def __init__(self, workflows: Iterable[Workflow] = ()) -> None:
+    async def sent(self, uow: UnitOfWork, sent: Sent, now: datetime) -> FollowUp: ...
+
+
+class Workflows:
+    """The registered workflows by kind, and the observers of every send. Built once by the
+    composition root; the command line, which sends nothing, registers the declarations
+    alone (``declared``)."""
+
+    def __init__(
+        self, workflows: Iterable[Workflow] = (), observers: Iterable[Observer] = ()
+    ) -> None:
         self._workflows = {workflow.spec.kind: workflow for workflow in workflows}
         self._specs = {kind: workflow.spec for kind, workflow in self._workflows.items()}
+        self._observers = tuple(observers)
 
     @classmethod
     def declared(cls, specs: Iterable[WorkflowSpec]) -> Workflows:
@@ -101,8 +111,16 @@ class Workflows:
         return spec is not None and role in spec.staff
 
     async def submitted(self, uow: UnitOfWork, sent: Sent, now: datetime) -> FollowUp:
-        """The workflow's follow-up; its notices are queued in this transaction."""
+        """The workflow's follow-up, then the observers'; their notices are queued in this
+        transaction."""
         workflow = None if sent.form.workflow is None else self._workflows.get(sent.form.workflow)
         follow = FollowUp() if workflow is None else await workflow.submitted(uow, sent)
+        for observer in self._observers:
+            more = await observer.sent(uow, sent, now)
+            follow = FollowUp(
+                (*follow.replies, *more.replies),
+                (*follow.notices, *more.notices),
+                (*follow.committed, *more.committed),
+            )
         await queue(uow, follow.notices, now)
         return follow

@@ -14,6 +14,7 @@ from storage.repositories.forms import FormRepository
 from storage.repositories.leases import LeaseRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.progress import ProgressRepository
+from storage.repositories.reviews import ReviewRepository
 from storage.repositories.schools import SchoolRepository
 from storage.repositories.slots import SlotRepository
 from storage.repositories.submissions import SubmissionRepository
@@ -87,6 +88,10 @@ class UnitOfWork:
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self.connection)
 
+    @cached_property
+    def reviews(self) -> ReviewRepository:
+        return ReviewRepository(self.connection)
+
 
 __all__ = [
     "AttachmentRepository",
@@ -98,6 +103,7 @@ __all__ = [
     "LeaseRepository",
     "OutboxRepository",
     "ProgressRepository",
+    "ReviewRepository",
     "RoleRepository",
     "SchoolRepository",
     "SlotRepository",

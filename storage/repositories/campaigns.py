@@ -43,7 +43,7 @@ def _responses(campaign: CampaignDTO, status: SubmissionStatus) -> ColumnElement
     """Submissions of the campaign's form (of its stage; else made since it was created)."""
     of_form = Submission.form_version_id.in_(
         select(FormVersion.id).where(FormVersion.form_id == campaign.form_id)
-    )
+    ) & Submission.test.is_(False)
     if campaign.wave_id is not None:
         return and_(of_form, Submission.status == status, Submission.wave_id == campaign.wave_id)
     since = Submission.created_at >= campaign.created_at

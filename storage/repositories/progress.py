@@ -38,6 +38,7 @@ from forms.targets import (
 )
 from forms.vocabulary import SubmissionStatus
 from storage.models import Answer, Case, FormVersion, School, SchoolYear, Submission
+from storage.repositories.reviews import counted_filter
 from storage.scopes import within
 
 Answers = dict[str, Any]
@@ -119,8 +120,9 @@ class ProgressRepository:
     async def sent(
         self, measure: Responses, zone: ZoneInfo, municipalities: Collection[int] | None = None
     ) -> list[Sent]:
-        """The sent responses of the measure's form, with the answers it reads, the local day
-        each was sent and the code of its school."""
+        """The sent responses of the measure's form that it counts (the form's ``counted:``:
+        every one, or by their review), with the answers it reads, the local day each was
+        sent and the code of its school."""
         query = (
             select(Submission.id, Submission.submitted_at, School.code)
             .join(FormVersion, FormVersion.id == Submission.form_version_id)
@@ -131,6 +133,9 @@ class ProgressRepository:
                 _within(municipalities),
             )
         )
+        reviewed = counted_filter(await self._counted(measure.form))
+        if reviewed is not None:
+            query = query.where(reviewed)
         rows = list(await self._connection.execute(query))
         answers = await self._answers([row.id for row in rows], measure.questions())
         return [Sent(answers[row.id], _day(row.submitted_at, zone), row.code) for row in rows]
@@ -167,6 +172,18 @@ class ProgressRepository:
             row.code: DirectorySchool(row.code, row.municipality_id, _flags(row))
             for row in await self._connection.execute(query)
         }
+
+    async def _counted(self, form_id: str) -> str:
+        """What the form's newest version says its targets count (``sent`` by default)."""
+        query = (
+            select(FormVersion.definition)
+            .where(FormVersion.form_id == form_id)
+            .order_by(FormVersion.version.desc())
+            .limit(1)
+        )
+        definition = (await self._connection.execute(query)).scalar()
+        found = definition.get("counted") if isinstance(definition, dict) else None
+        return found if isinstance(found, str) else "sent"
 
     async def _year_kept(self, year: int) -> bool:
         query = select(SchoolYear.school_id).where(SchoolYear.year == year).limit(1)

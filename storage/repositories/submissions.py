@@ -65,11 +65,14 @@ class SubmissionRepository:
         last_typed = None if last is None else TypedAnswer(last._q, last._m, last._at)
         return LoadedSubmission(SubmissionDTO(**fields), answers, last_typed)
 
-    async def draft_of(self, form_version_id: int, respondent_id: int) -> SubmissionDTO | None:
+    async def draft_of(
+        self, form_version_id: int, respondent_id: int, *, test: bool = False
+    ) -> SubmissionDTO | None:
         query = _COLUMNS.where(
             Submission.form_version_id == form_version_id,
             Submission.respondent_id == respondent_id,
             Submission.status == SubmissionStatus.draft,
+            Submission.test.is_(test),
         )
         row = (await self._connection.execute(query)).first()
         return None if row is None else SubmissionDTO(**row._mapping)
@@ -81,13 +84,16 @@ class SubmissionRepository:
         *,
         wave_id: int | None = None,
         parent_id: int | None = None,
+        test: bool = False,
     ) -> SubmissionDTO:
-        """The person's unfinished submission of this version, or a new one."""
-        existing = await self.draft_of(form_version_id, respondent_id)
+        """The person's unfinished submission of this version, or a new one; ``test``: a
+        coordinator's trial of a form not yet published (never counted anywhere)."""
+        existing = await self.draft_of(form_version_id, respondent_id, test=test)
         if existing is not None:
             return existing
+        values: dict[str, Any] = {"wave_id": wave_id, "parent_id": parent_id, "test": test}
         result = await self._connection.execute(
-            _new_draft(form_version_id, respondent_id, wave_id=wave_id, parent_id=parent_id)
+            _new_draft(form_version_id, respondent_id, **values)
         )
         created = await self.get(result.scalar_one())
         assert created is not None
@@ -159,6 +165,7 @@ class SubmissionRepository:
             .where(
                 _own_or_school(respondent_id, school_id),
                 Submission.status == SubmissionStatus.draft,
+                Submission.test.is_(False),
             )
             .order_by(Submission.created_at.desc(), Submission.id.desc())
         )
@@ -263,14 +270,18 @@ class SubmissionRepository:
                 )
             )
 
-    async def submit(self, submission_id: int, by: int | None = None, many: bool = False) -> bool:
-        """Mark a draft submitted. False when it was not a draft (a second tap, a stale button).
+    async def submit(
+        self, submission_id: int, by: int | None = None, many: bool = False, test: bool = False
+    ) -> bool:
+        """Mark a draft submitted (``tested``, a trial). False when it was not a draft (a second
+        tap, a stale button).
 
         A school's draft records who sent it (``by``); a school's form with many responses
         makes its key its own (``…:<number>``), so that the next request of the school is a
         new draft while the response stays the school's."""
         now = utcnow()
-        values: dict[str, Any] = {"status": SubmissionStatus.submitted}
+        status = SubmissionStatus.tested if test else SubmissionStatus.submitted
+        values: dict[str, Any] = {"status": status}
         values.update(submitted_at=now, updated_at=now)
         if by is not None:
             values["respondent_id"] = by

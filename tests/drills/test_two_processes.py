@@ -9,24 +9,31 @@ database is refused: the SQL FSM storage is one process's (two lost 375 of 599 r
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
-from redis.asyncio import Redis
 from sqlalchemy import select
 
 from forms.i18n import translator
 from storage.database import Database
 from storage.models import Answer, FormVersion, Submission
 from tests.bot_process import BotProcess
-from tests.fake_bot_api import JSON, BotMessage, FakeBotAPI, FakeUser
+from tests.fake_bot_api import BotMessage, FakeBotAPI, FakeUser
+from tests.webhook_processes import (
+    SECRET,
+    Router,
+    emptied_redis,
+    free_port,
+    last_update,
+    started,
+    webhook_environment,
+    webhook_urls,
+)
 
 pytestmark = [pytest.mark.drill, pytest.mark.e2e, pytest.mark.postgres, pytest.mark.redis]
 t = translator()
-SECRET = "drill-secret"
 TITLE = "Анкета для двух процессов"
 QUESTIONS = 8
 PEOPLE = [FakeUser(8100 + n, f"Педагог {n}") for n in range(6)]
@@ -38,12 +45,6 @@ FORM = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotAPI]:
     async with FakeBotAPI() as server:
@@ -52,67 +53,14 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 
 @pytest.fixture
 async def redis_db(redis_url: str) -> str:
-    url = redis_url.rsplit("/", 1)[0] + "/7"  # a database of its own, emptied
-    client = Redis.from_url(url)
-    await client.flushdb()
-    await client.aclose()
-    return url
+    return await emptied_redis(redis_url, 7)  # a database of its own
 
 
 def environment(fake: FakeBotAPI, tmp_path: Path, database: str, port: int) -> dict[str, str]:
     forms = tmp_path / "forms"
     forms.mkdir(exist_ok=True)
     (forms / "two.yaml").write_text(FORM, encoding="utf-8")
-    return {
-        "BOT_TOKEN": fake.token,
-        "TELEGRAM_API_URL": fake.url,
-        "DATABASE_URL": database,
-        "FORMS_DIR": str(forms),
-        "WEBHOOK_URL": "https://bot.example.org",
-        "WEBHOOK_SECRET": SECRET,
-        "WEBHOOK_PORT": str(port),
-        "LOG_LEVEL": "DEBUG",
-        "THROTTLE_BURST": "1000",
-    }
-
-
-async def started(fake: FakeBotAPI, tmp_path: Path, name: str, env: dict[str, str]) -> BotProcess:
-    bot = BotProcess(log_path=tmp_path / f"{name}.log")
-    setting = fake.webhook_url
-    fake.webhook_url = ""
-    await bot.start(env, tmp_path)
-    for _ in range(1500):
-        if fake.webhook_url or not bot.running:
-            break
-        await asyncio.sleep(0.02)
-    assert bot.running, bot.log_text()
-    assert fake.webhook_url, bot.log_text()
-    fake.webhook_url = fake.webhook_url or setting
-    return bot
-
-
-class Router:
-    """Hands updates to the processes as Telegram's parallel webhook delivery would."""
-
-    def __init__(self, fake: FakeBotAPI, urls: list[str], http: aiohttp.ClientSession) -> None:
-        self.fake, self.urls, self.http = fake, urls, http
-        self.sent = 0
-
-    async def post(self, update: JSON, process: int) -> None:
-        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-        async with self.http.post(self.urls[process], json=update, headers=headers) as answer:
-            assert answer.status == 200
-
-    async def one(self, update: JSON) -> None:
-        await self.post(update, self.sent % 2)
-        self.sent += 1
-
-    async def pair(self, first: JSON, second: JSON) -> None:
-        await asyncio.gather(self.post(first, 0), self.post(second, 1))
-
-
-def last_update(fake: FakeBotAPI) -> JSON:
-    return fake.pending_updates[-1]
+    return {**webhook_environment(fake, database, port), "FORMS_DIR": str(forms)}
 
 
 async def reply(fake: FakeBotAPI, person: FakeUser, text: str) -> BotMessage:
@@ -182,7 +130,7 @@ async def test_two_webhook_processes_keep_every_answer_in_place_and_in_order(
     for index, port in enumerate(ports):
         env = {**environment(fake, tmp_path, postgres_url, port), "REDIS_URL": redis_db}
         bots.append(await started(fake, tmp_path, f"bot{index}", env))
-    urls = [f"http://127.0.0.1:{port}/telegram/webhook" for port in ports]
+    urls = webhook_urls(ports)
     try:
         async with aiohttp.ClientSession() as http:
             router = Router(fake, urls, http)

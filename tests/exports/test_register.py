@@ -47,6 +47,7 @@ QUESTIONS = [
 ]
 SCHOOL = ["Школа — муниципалитет", "Школа"]
 SECTION = ["Дополнительно: Сколько учеников?"]
+REVIEW = ["Статус проверки", "Комментарий проверки"]
 
 
 def every_type_book(**options: Any) -> Workbook:
@@ -80,6 +81,7 @@ def test_columns_follow_the_form() -> None:
         *SCHOOL,
         "Материалы",
         *SECTION,
+        *REVIEW,
     ]
 
 
@@ -108,6 +110,8 @@ def test_values_and_their_kinds() -> None:
         "Школа": "МБОУ СОШ № 1",
         "Материалы": "план.pdf",
         "Дополнительно: Сколько учеников?": 25,
+        "Статус проверки": "Не проверен",
+        "Комментарий проверки": None,
     }
     assert {title: cell.value for title, cell in first.items()} == expected
     for title in ("№", "Стаж", "Часы в неделю", "Грамотность", "Версия анкеты"):
@@ -131,7 +135,8 @@ def test_unanswered_questions_leave_empty_cells() -> None:
         "Анна Иванова",
         "700102",
     ]
-    assert set(second[6:]) == {None}
+    assert set(second[6:-2]) == {None}
+    assert second[-2:] == ["Не проверен", None]
 
 
 def test_no_then_a_skipped_answer_and_erased_values() -> None:
@@ -212,6 +217,7 @@ def test_anonymised_register_has_no_names_ids_or_personal_answers() -> None:
         *SCHOOL,
         *SECTION,
         "Время встречи",
+        *REVIEW,
     ]
     assert values(book, "Код респондента") == ["3F9A2C1B"]
     assert values(book, "Должность") == ["Другое (свой вариант)"]
@@ -229,7 +235,7 @@ def test_an_anonymous_form_has_no_respondent_columns() -> None:
         book, _data = register_book(
             request_for(form, anonymous=anonymised), [submission(1, answers={"mood": 3})]
         )
-        assert header(book) == [*FIXED, "Настроение"]
+        assert header(book) == [*FIXED, "Настроение", *REVIEW]
 
 
 def test_questions_only_older_versions_asked_come_after() -> None:
@@ -240,7 +246,7 @@ def test_questions_only_older_versions_asked_come_after() -> None:
         submission(2, version=2, answers={"a": 10, "b": 20}),
     ]
     book, _data = register_book(request_for(newest, older), rows)
-    assert header(book)[-3:] == ["Вопрос А", "Вопрос Б", "Вопрос В"]
+    assert header(book)[-5:-2] == ["Вопрос А", "Вопрос Б", "Вопрос В"]
     assert values(book, "Вопрос А") == [1, 10]
     assert values(book, "Вопрос Б") == [None, 20]
     assert values(book, "Вопрос В") == [3, None]
@@ -266,6 +272,7 @@ def test_one_hot_columns_for_multiple_choice() -> None:
         "ID в Telegram",
         "Предметы",
         *[f"Предметы: {label}" for label in options],
+        *REVIEW,
     ]
     assert values(book, "Предметы") == ["Русский язык; Физика; Другое: Химия", "Математика", None]
     assert [values(book, f"Предметы: {label}") for label in options] == [
@@ -328,7 +335,7 @@ def test_extra_columns_in_order_with_their_kinds() -> None:
         },
     )
     book, _data = register_book(request, [row, submission(2)])
-    assert header(book)[-5:] == ["Время встречи", "День", "Встреч", "Заметка", "Карточка"]
+    assert header(book)[-7:-2] == ["Время встречи", "День", "Встреч", "Заметка", "Карточка"]
     cells = column(book, "Время встречи")
     assert cells[0].value == datetime(2025, 9, 2, 15, 0)
     assert cells[0].number_format == DATETIME_FORMAT
@@ -385,7 +392,12 @@ def test_an_empty_register_is_still_a_valid_table(tmp_path: Path) -> None:
     count = write_register(request_for(every_type_form()), iter(()), path, t)
     book = load_workbook(path)
     assert count == 0
-    assert [sheet.title for sheet in book.worksheets] == ["Реестр", "Справочник", "О выгрузке"]
+    assert [sheet.title for sheet in book.worksheets] == [
+        "Реестр",
+        "Справочник",
+        "О выгрузке",
+        "История проверки",
+    ]
     assert book.worksheets[0].max_row == 1
     assert book.worksheets[0].tables["Register"].ref.endswith("2")
     about = dict(book.worksheets[2].iter_rows(values_only=True))

@@ -54,7 +54,7 @@ def cells(sheet: Any) -> list[list[Any]]:
 def test_a_repeat_is_its_own_sheet_linked_by_the_number() -> None:
     book, _data = register_book(request_for(event_form()), rows())
     name = TITLE[:SHEET_NAME_LIMIT].rstrip()
-    assert book.sheetnames == ["Реестр", name, "Справочник", "О выгрузке"]
+    assert book.sheetnames == ["Реестр", name, "Справочник", "О выгрузке", "История проверки"]
     assert cells(book[name]) == [
         ["№ ответа", "Запись", "Школа", "Участников", "Контактное лицо"],
         [7, 1, "Школа № 1", 12, "Иванова"],

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
+
+from openpyxl import Workbook
 
 from forms.i18n import translator
 from forms.schema import Form
@@ -42,3 +45,16 @@ def many(question_id: str, *values: str, **extra: Any) -> dict[str, Any]:
 
 def question(kind: str, question_id: str, **extra: Any) -> dict[str, Any]:
     return {"type": kind, "id": question_id, "label": question_id, **extra}
+
+
+def xlsx_bytes(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """A workbook with these sheets, rows as given, as a coordinator would send it."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -137,3 +137,13 @@ async def test_a_cancelled_export_ends_its_child() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert multiprocessing.active_children() == []
+
+
+async def test_a_database_in_memory_is_exported_in_this_process(sqlite_db: Database) -> None:
+    memory = Database.from_url("sqlite+aiosqlite://")
+    try:
+        assert not memory.shared  # the writer "process" falls back to the thread for it
+        assert sqlite_db.shared
+        assert Database.from_url(sqlite_db.url).engine.url == sqlite_db.engine.url
+    finally:
+        await memory.dispose()

@@ -1,0 +1,1 @@
+"""Forms uploaded, tried, published and withdrawn in the bot (/forms)."""
