@@ -6,8 +6,11 @@ time (±20 %) after each reply. In the same run, on the same database and event 
 
 1. **alone**: ``--baseline`` seconds of answering, no export;
 2. **thread**: answering while ``Exporter`` writes the ``--rows`` register with
-   ``writer="thread"`` (openpyxl in a thread of this process);
-3. **process**: the same with ``writer="process"`` (the bot's default, ``EXPORT_WRITER``).
+   ``writer="thread"`` (batches read on this loop, the workbook built by a thread of this
+   process);
+3. **process**: the same with ``writer="process"`` (the bot's default, ``EXPORT_WRITER``: a
+   child process at a lower priority reads the database and builds the file; this loop only
+   waits for it).
 
 An answer is counted in a phase when it was sent while the phase ran (for the exports: from
 the start of the export to its end). It prints p50/p95 of the answer updates in each phase,

@@ -1,4 +1,5 @@
-"""openpyxl registers and summaries built from plain rows and the form schema.
+"""Registers (xlsxwriter, streamed) and summaries (openpyxl) built from plain rows and the
+form schema.
 
 Never sees a Bot or a database session (checked by import-linter).
 """

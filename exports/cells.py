@@ -33,7 +33,8 @@ NUMBERS = (int, float, Decimal)
 WRAP = Alignment(wrap_text=True, vertical="top")
 BOLD = Font(bold=True)
 LARGE = Font(bold=True, size=14)
-LINK_FONT = Font(color="0563C1", underline="single")
+LINK_COLOR = "0563C1"
+LINK_FONT = Font(color=LINK_COLOR, underline="single")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The sheet «Охват»: each campaign's schools, how many were expected and how many answered.
 
-Appended row by row, so it serves both the register's write-only workbook and the summary's."""
+Rows of plain values with their looks, so it serves both the register's streamed workbook
+(``exports.xlsx``) and the summary's (openpyxl)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from exports.cells import HEADER, PLAIN, WRAPPED, CellFactory, Look
+from exports.cells import HEADER, PLAIN, WRAPPED, Look
 from forms.i18n import Translator
 
 PERCENT = Look(number_format="0%")
@@ -36,9 +37,11 @@ class CoverageTable:
     lines: Sequence[CoverageLine]
 
 
-def coverage_rows(
-    tables: Sequence[CoverageTable], cells: CellFactory, t: Translator
-) -> list[list[Any]]:
+Cells = list[tuple[Any, Look]]
+"""A row: each value with its look."""
+
+
+def coverage_rows(tables: Sequence[CoverageTable], t: Translator) -> list[Cells]:
     """The header and one row per school of each campaign, worst first within it."""
     headers = [
         t("coverage-campaign"),
@@ -49,7 +52,7 @@ def coverage_rows(
         t("coverage-answered"),
         t("coverage-share"),
     ]
-    rows = [cells.row(headers, HEADER)]
+    rows: list[Cells] = [[(header, HEADER) for header in headers]]
     for table in tables:
         ordered = sorted(table.lines, key=lambda line: (line.share or 0.0, line.municipality))
         for line in ordered:
@@ -66,7 +69,7 @@ def coverage_rows(
                 line.share,
             )
             looks = (WRAPPED, PLAIN, PLAIN, PLAIN, PLAIN, PLAIN, PERCENT)
-            rows.append([cells(value, look) for value, look in zip(values, looks, strict=True)])
+            rows.append(list(zip(values, looks, strict=True)))
     if len(rows) == 1:
-        rows.append([cells(t("summary-no-data"), PLAIN)])
+        rows.append([(t("summary-no-data"), PLAIN)])
     return rows

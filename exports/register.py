@@ -1,10 +1,11 @@
-"""The register of one form: one row per submission, streamed into a write-only workbook.
+"""The register of one form: one row per submission, streamed into the workbook.
 
-Rows are taken from the iterator one at a time and written at once, so memory does not grow
-with their number. The sheets: the register itself (an Excel table with a frozen header), one
-per repeat of the form (a row per entry, written as its response's row passes, see
-``exports.repeats``), «Справочник» (what each column is) and «О выгрузке» (form, filters,
-versions, who and when).
+Rows are taken from the iterator one at a time and written at once into a ``constant_memory``
+workbook (``exports.xlsx``, xlsxwriter), so memory does not grow with their number. The
+sheets: the register itself (an Excel table with a frozen header), one per repeat of the
+form (a row per entry, written as its response's row passes, see ``exports.repeats``),
+«Справочник» (what each column is), «О выгрузке» (form, filters, versions, who and when) and
+«Охват» when the form had campaigns.
 """
 
 from __future__ import annotations
@@ -13,12 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.filters import AutoFilter
-from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
-
-from exports.cells import HEADER, PLAIN, WRAPPED, CellFactory
+from exports.cells import HEADER, PLAIN, WRAPPED
 from exports.columns import Column, register_columns
 from exports.coverage import WIDTHS as COVERAGE_WIDTHS
 from exports.coverage import coverage_rows
@@ -26,13 +22,13 @@ from exports.repeats import RepeatSheet, repeat_sheets
 from exports.reviews import WIDTHS as REVIEW_WIDTHS
 from exports.reviews import ReviewSheet
 from exports.rows import RegisterRequest, RegisterRow
+from exports.xlsx import StreamedBook, StreamedSheet, Style
 from forms.i18n import Translator
 
 PROGRESS_EVERY = 1000
 HEADER_HEIGHT = 48
 TABLE_NAME = "Register"
 REPEAT_TABLE = "Entries"
-TABLE_STYLE = "TableStyleMedium2"
 REFERENCE_WIDTHS = (40, 60, 28, 22, 50, 14, 14)
 ABOUT_WIDTHS = (30, 70)
 
@@ -49,43 +45,42 @@ def write_register(
     ``progress`` is called with the count every ``PROGRESS_EVERY`` rows."""
     if not request.forms:
         raise ValueError("a register needs the definition of at least one form version")
-    book = Workbook(write_only=True)
-    register = book.create_sheet(t("register-sheet"))
+    book = StreamedBook(out, request.zone, t("register-cut-mark"))
+    register = book.sheet(t("register-sheet"))
     repeats = _repeat_sheets(book, request, t)
-    reference = book.create_sheet(t("register-sheet-reference"))
-    about = book.create_sheet(t("register-sheet-about"))
+    reference = book.sheet(t("register-sheet-reference"))
+    about = book.sheet(t("register-sheet-about"))
     review = _review_sheet(book, request, t)
     columns = register_columns(request, t)
-    cells = _cells(register, request, t)
     passing = _with_entries(rows, repeats, review)
-    count = _write_rows(register, columns, passing, cells, progress)
+    count = _write_rows(register, columns, passing, progress)
     _add_table(register, columns, count)
     for number, entries in enumerate(repeats, start=1):
         _add_table(entries.sheet, entries.of.columns, entries.count, f"{REPEAT_TABLE}{number}")
     every = [*columns, *(column for entries in repeats for column in entries.of.columns)]
-    _write_reference(reference, every, request, t)
+    _write_reference(reference, every, t)
     _write_about(about, request, count, t)
     if request.coverage:
-        _write_coverage(book.create_sheet(t("coverage-sheet")), request, t)
-    book.save(str(out) if isinstance(out, Path) else out)
+        _write_coverage(book.sheet(t("coverage-sheet")), request, t)
+    book.close()
     return count
 
 
 class _Entries:
     """A repeat's sheet being written: its header at once, then each response's entries."""
 
-    def __init__(self, sheet: Any, of: RepeatSheet, cells: CellFactory) -> None:
-        self.sheet, self.of, self.cells = sheet, of, cells
-        self.readers = _header(sheet, of.columns, cells)
+    def __init__(self, sheet: StreamedSheet, of: RepeatSheet) -> None:
+        self.sheet, self.of = sheet, of
+        self.readers, self.styles = _header(sheet, of.columns)
         self.count = 0
 
     def write(self, row: RegisterRow) -> None:
         for entry in self.of.rows(row):
-            self.sheet.append([self.cells(read(entry), look) for read, look in self.readers])
+            self.sheet.append([read(entry) for read in self.readers], self.styles)
             self.count += 1
 
 
-def _repeat_sheets(book: Workbook, request: RegisterRequest, t: Translator) -> list[_Entries]:
+def _repeat_sheets(book: StreamedBook, request: RegisterRequest, t: Translator) -> list[_Entries]:
     """A sheet per repeat, named after it, after the register and before the reference."""
     names = (
         "register-sheet",
@@ -96,16 +91,15 @@ def _repeat_sheets(book: Workbook, request: RegisterRequest, t: Translator) -> l
     )
     repeats = []
     for of in repeat_sheets(request, t, [t(name) for name in names]):
-        sheet = book.create_sheet(of.name)
-        repeats.append(_Entries(sheet, of, _cells(sheet, request, t)))
+        repeats.append(_Entries(book.sheet(of.name), of))
     return repeats
 
 
-def _review_sheet(book: Workbook, request: RegisterRequest, t: Translator) -> ReviewSheet:
+def _review_sheet(book: StreamedBook, request: RegisterRequest, t: Translator) -> ReviewSheet:
     """«История проверки», after «О выгрузке»: a row per entry of each response's history."""
-    sheet = book.create_sheet(t("register-sheet-review"))
-    _set_widths(sheet, REVIEW_WIDTHS)
-    return ReviewSheet(sheet, request, _cells(sheet, request, t), t)
+    sheet = book.sheet(t("register-sheet-review"))
+    sheet.widths(REVIEW_WIDTHS)
+    return ReviewSheet(sheet, request, t)
 
 
 def _with_entries(
@@ -120,65 +114,42 @@ def _with_entries(
         yield row
 
 
-def _header(sheet: Any, columns: list[Column], cells: CellFactory) -> list[tuple[Any, Any]]:
+def _header(
+    sheet: StreamedSheet, columns: list[Column]
+) -> tuple[list[Callable[[RegisterRow], Any]], list[Style]]:
     """Widths, a frozen header row; returns how each column reads and looks."""
-    _set_widths(sheet, [column.width for column in columns])
-    sheet.freeze_panes = "A2"
-    sheet.row_dimensions[1].height = HEADER_HEIGHT
-    sheet.append(cells.row([column.header for column in columns], HEADER))
-    return [(column.read, column.look) for column in columns]
+    sheet.widths([column.width for column in columns])
+    sheet.freeze_header()
+    sheet.height(HEADER_HEIGHT)
+    sheet.line([column.header for column in columns], HEADER)
+    return [column.read for column in columns], sheet.styles([column.look for column in columns])
 
 
 def _write_rows(
-    sheet: Any,
+    sheet: StreamedSheet,
     columns: list[Column],
     rows: Iterable[RegisterRow],
-    cells: CellFactory,
     progress: Callable[[int], None] | None,
 ) -> int:
-    readers = _header(sheet, columns, cells)
+    readers, styles = _header(sheet, columns)
     count = 0
     for row in rows:
-        sheet.append([cells(read(row), look) for read, look in readers])
+        sheet.append([read(row) for read in readers], styles)
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)
     return count
 
 
-def _cells(sheet: Any, request: RegisterRequest, t: Translator) -> CellFactory:
-    return CellFactory(sheet, request.zone, t("register-cut-mark"))
-
-
-def _set_widths(sheet: Any, widths: Iterable[float]) -> None:
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _add_table(sheet: Any, columns: list[Column], count: int, name: str = TABLE_NAME) -> None:
-    """An Excel table over the header and the rows (and one empty row when there are none:
-    a table cannot be only a header). Its columns are named here: write-only sheets cannot
-    be read back to name them."""
-    ref = f"A1:{get_column_letter(len(columns))}{max(count, 1) + 1}"
-    table = Table(
-        displayName=name,
-        ref=ref,
-        autoFilter=AutoFilter(ref=ref),
-        tableColumns=[
-            TableColumn(id=index, name=column.header)
-            for index, column in enumerate(columns, start=1)
-        ],
-        tableStyleInfo=TableStyleInfo(name=TABLE_STYLE, showRowStripes=True),
-    )
-    sheet.tables.add(table)
-
-
-def _write_reference(
-    sheet: Any, columns: list[Column], request: RegisterRequest, t: Translator
+def _add_table(
+    sheet: StreamedSheet, columns: list[Column], count: int, name: str = TABLE_NAME
 ) -> None:
-    _set_widths(sheet, REFERENCE_WIDTHS)
-    sheet.freeze_panes = "A2"
-    cells = _cells(sheet, request, t)
+    sheet.table(name, [column.header for column in columns], count)
+
+
+def _write_reference(sheet: StreamedSheet, columns: list[Column], t: Translator) -> None:
+    sheet.widths(REFERENCE_WIDTHS)
+    sheet.freeze_header()
     headers = [
         t("register-reference-column"),
         t("register-reference-question"),
@@ -188,7 +159,7 @@ def _write_reference(
         t("register-reference-required"),
         t("register-reference-versions"),
     ]
-    sheet.append(cells.row(headers, HEADER))
+    sheet.line(headers, HEADER)
     for column in columns:
         about = column.about
         values = [
@@ -200,22 +171,21 @@ def _write_reference(
             about.required,
             about.versions,
         ]
-        sheet.append(cells.row([value or None for value in values], WRAPPED))
+        sheet.line([value or None for value in values], WRAPPED)
 
 
-def _write_coverage(sheet: Any, request: RegisterRequest, t: Translator) -> None:
-    _set_widths(sheet, COVERAGE_WIDTHS)
-    sheet.freeze_panes = "A2"
-    for row in coverage_rows(request.coverage, _cells(sheet, request, t), t):
-        sheet.append(row)
+def _write_coverage(sheet: StreamedSheet, request: RegisterRequest, t: Translator) -> None:
+    sheet.widths(COVERAGE_WIDTHS)
+    sheet.freeze_header()
+    for row in coverage_rows(request.coverage, t):
+        sheet.append([value for value, _look in row], sheet.styles([look for _value, look in row]))
 
 
-def _write_about(sheet: Any, request: RegisterRequest, count: int, t: Translator) -> None:
-    _set_widths(sheet, ABOUT_WIDTHS)
-    cells = _cells(sheet, request, t)
+def _write_about(sheet: StreamedSheet, request: RegisterRequest, count: int, t: Translator) -> None:
+    sheet.widths(ABOUT_WIDTHS)
     for label, value in _about_lines(request, count, t):
         look = WRAPPED if isinstance(value, str) else PLAIN
-        sheet.append([cells(label, HEADER), cells(value, look)])
+        sheet.append([label, value], sheet.styles([HEADER, look]))
 
 
 def _about_lines(request: RegisterRequest, count: int, t: Translator) -> list[tuple[str, Any]]:

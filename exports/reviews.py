@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from exports.cells import DATETIME, HEADER, PLAIN, WRAPPED, CellFactory, Look
+from exports.cells import DATETIME, HEADER, PLAIN, WRAPPED, Look
 from exports.rows import RegisterRequest, RegisterRow, ReviewLine
+from exports.xlsx import StreamedSheet
 from forms.display import format_answer
 from forms.i18n import Translator
 from forms.questions import Question
@@ -37,20 +38,18 @@ def review_status_name(t: Translator, code: str) -> str:
 class ReviewSheet:
     """The history sheet being written: its header at once, then each response's lines."""
 
-    def __init__(self, sheet: Any, request: RegisterRequest, cells: CellFactory, t: Translator):
-        self.sheet, self.request, self.cells, self.t = sheet, request, cells, t
+    def __init__(self, sheet: StreamedSheet, request: RegisterRequest, t: Translator):
+        self.sheet, self.request, self.t = sheet, request, t
         self.count = 0
         self._questions: dict[str, Question | None] = {}
         self.headers = [t(header) for header in HEADERS]
-        sheet.freeze_panes = "A2"
-        sheet.append(cells.row(list(self.headers), HEADER))
+        self.styles = sheet.styles(LOOKS)
+        sheet.freeze_header()
+        sheet.line(list(self.headers), HEADER)
 
     def write(self, row: RegisterRow) -> None:
         for line in row.review:
-            values = self._values(row.number, line)
-            self.sheet.append(
-                [self.cells(value, look) for value, look in zip(values, LOOKS, strict=True)]
-            )
+            self.sheet.append(self._values(row.number, line), self.styles)
             self.count += 1
 
     def _values(self, number: int, line: ReviewLine) -> list[Any]:

@@ -83,8 +83,8 @@ def write_summary(data: SummaryData, out: BinaryIO | Path, t: Translator) -> Non
 
 def _coverage_sheet(sheet: Any, data: SummaryData, t: Translator) -> None:
     cells = CellFactory(sheet, data.zone, t("register-cut-mark"))
-    for row in coverage_rows(data.coverage, cells, t):
-        sheet.append(row)
+    for row in coverage_rows(data.coverage, t):
+        sheet.append([cells(value, look) for value, look in row])
     for letter, width in zip("ABCDEFG", COVERAGE_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"

@@ -106,6 +106,18 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def url(self) -> str:
+        """The URL another process opens the same database by (it may hold a password:
+        never log it)."""
+        return self.engine.url.render_as_string(hide_password=False)
+
+    @property
+    def shared(self) -> bool:
+        """Whether another process can open it: not an SQLite database in memory."""
+        url = self.engine.url
+        return url.get_backend_name() != "sqlite" or url.database not in (None, "", ":memory:")
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[UnitOfWork]:
         """A write transaction: commits when the block ends, rolls back on an exception."""

@@ -1,11 +1,21 @@
 """Registers as files: who may have which variant, the request, the streamed write, the audit.
 
-The bot and the command line both come here. Rows are read on the event loop in batches
-(``storage.registers``) and written by ``exports.register`` in a separate process
-(``exports.process``, the default: openpyxl's CPU work does not hold the bot's interpreter),
-fed through a bounded queue of batches; or, with ``EXPORT_WRITER=thread``, in a worker thread
-that pulls the next batch only when it has written the last one (the loop is not blocked, but
-the writer shares the GIL with it). Either way memory holds a few batches, not the file.
+The bot and the command line both come here. The order is checked here, in the caller's
+process (``prepare``: the scope, the variant, the selection and what is left unread); then
+rows are read in batches (``storage.registers``) and written by ``exports.register``:
+
+- ``EXPORT_WRITER=process`` (the default): the whole export runs in a separate process
+  (``handlers.exporting.process``) that opens its own connection to the database (from its
+  URL) and reads the same ``Selection`` with the same ``Reading`` the parent prepared; the
+  bot's loop only waits for it, so building a large file costs the bot's replies nothing but
+  a share of the machine's cores;
+- ``thread``: in this process, the batches read on the event loop and written by a worker
+  thread that pulls the next batch only when it has written the last one (the loop is not
+  blocked, but the writer shares the GIL with it). SQLite in memory is always exported so,
+  since another process cannot open it.
+
+The process runs the thread's path itself, on its own loop. Either way memory holds a batch
+or two, not the file; the audit entry is written here once the file is complete.
 
 Personal data: the full register (names, Telegram ids, phones, texts in people's own words)
 goes to administrators and regional coordinators, and to the staff a workflow names for its
@@ -23,16 +33,16 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 from zoneinfo import ZoneInfo
 
-from exports.process import write_in_process
 from exports.register import write_register
 from exports.rows import ExportInfo, ExtraColumn, RegisterRequest, RegisterRow, ReviewLine
-from forms.i18n import Translator
+from forms.i18n import Translator, translator
 from forms.personal import is_personal
 from forms.schema import Form
 from forms.values import format_date
 from forms.vocabulary import COORDINATORS, STAFF
 from handlers.access import Scope
 from handlers.campaigns.coverage import coverage_tables
+from handlers.exporting.process import run_in_process
 from handlers.workflows import Workflows
 from storage.database import Database
 from storage.registers import (
@@ -48,9 +58,6 @@ from storage.repositories import UnitOfWork
 
 Progress = Callable[[int], None]
 Writer = Literal["process", "thread"]
-# The process writer's batches are smaller: each is read and decoded on the event loop, and a
-# smaller one stalls the bot's replies for less (bench/export_load.py: p95 9.3x -> 2.3x alone).
-PROCESS_BATCH_SIZE = 250
 EXPORTERS = STAFF
 AUDIT_ACTION = "register_exported"
 
@@ -135,7 +142,7 @@ class Exporter:
     zone: ZoneInfo
     pseudonym_key: bytes
     workflows: Workflows
-    batch_size: int | None = None  # None: BATCH_SIZE, PROCESS_BATCH_SIZE with the process
+    batch_size: int = BATCH_SIZE
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     writer: Writer = "process"
 
@@ -202,40 +209,18 @@ class Exporter:
         hidden = _hidden(forms) if anonymous else frozenset()
         in_repeats = _hidden_in_repeats(forms) if anonymous else frozenset()
         reading = Reading(
-            self.pseudonym_key, anonymous, hidden, self._batch_size(), hidden_in_repeats=in_repeats
+            self.pseudonym_key, anonymous, hidden, self.batch_size, hidden_in_repeats=in_repeats
         )
         return Prepared(request, selection, reading, _audit_filters(order, selection))
 
     async def write(
         self, prepared: Prepared, out: BinaryIO | Path, progress: Progress | None
     ) -> int:
-        """Read on the loop; write in a child process (or a thread), one batch at a time."""
-        loop = asyncio.get_running_loop()
-        async with self.db.read() as uow:
-            batches = RegisterReader(uow.connection).batches(prepared.selection, prepared.reading)
-            if self.writer == "process":
-                try:
-                    return await write_in_process(
-                        prepared.request,
-                        _converted(batches, _Rows(self.t)),
-                        out,
-                        self.t.locale,
-                        progress,
-                    )
-                finally:
-                    await batches.aclose()
-            rows = _pulled(batches, loop, _Rows(self.t))
-            try:
-                return await asyncio.to_thread(
-                    write_register, prepared.request, rows, out, self.t, progress
-                )
-            finally:
-                await batches.aclose()
-
-    def _batch_size(self) -> int:
-        if self.batch_size is not None:
-            return self.batch_size
-        return PROCESS_BATCH_SIZE if self.writer == "process" else BATCH_SIZE
+        """Read and write in a child process (or here, the writer in a thread)."""
+        if self.writer == "process" and self.db.shared:
+            job = RegisterJob(self.db.url, prepared, self.t.locale)
+            return await run_in_process(export_in_child, job, out, progress)
+        return await _read_and_write(self.db, prepared, out, self.t, progress)
 
     def filename(self, form_id: str, anonymous: bool) -> str:
         today = self.now().astimezone(self.zone).date().isoformat()
@@ -377,7 +362,46 @@ def _status_name(code: str, t: Translator) -> str:
     return t(message_id) if t.has(message_id) else code
 
 
-# --- from storage's records to the writer's rows, across the thread or the process ----------
+# --- reading and writing: here, or in the child process -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterJob:
+    """What the child needs: where the database is, and the order as ``prepare`` checked it
+    (the same ``Selection`` and ``Reading``: the same rows, the same personal data left out)."""
+
+    url: str
+    prepared: Prepared
+    locale: str
+
+
+def export_in_child(job: RegisterJob, out: Path, progress: Progress | None) -> int:
+    """The child process's work: its own database connection and loop, the thread's path."""
+
+    async def run() -> int:
+        database = Database.from_url(job.url)
+        try:
+            return await _read_and_write(
+                database, job.prepared, out, translator(job.locale), progress
+            )
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+async def _read_and_write(
+    db: Database, prepared: Prepared, out: BinaryIO | Path, t: Translator, progress: Progress | None
+) -> int:
+    """Batches read on this loop, written by a worker thread one batch after another."""
+    loop = asyncio.get_running_loop()
+    async with db.read() as uow:
+        batches = RegisterReader(uow.connection).batches(prepared.selection, prepared.reading)
+        rows = _pulled(batches, loop, _Rows(t))
+        try:
+            return await asyncio.to_thread(write_register, prepared.request, rows, out, t, progress)
+        finally:
+            await batches.aclose()
 
 
 class _Rows:
@@ -428,14 +452,6 @@ class _Rows:
             message_id = next((m for m in known if self.t.has(m)), None)
             name = self.reasons[code] = self.t(message_id) if message_id else code
         return name
-
-
-async def _converted(
-    batches: AsyncIterator[list[RegisterRecord]], convert: Callable[[RegisterRecord], RegisterRow]
-) -> AsyncIterator[list[RegisterRow]]:
-    """Each batch as plain, picklable ``RegisterRow``s, for the writer's process."""
-    async for batch in batches:
-        yield [convert(record) for record in batch]
 
 
 def _pulled(
