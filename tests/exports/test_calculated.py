@@ -32,7 +32,8 @@ def test_a_calculation_has_its_column_worked_out_from_the_answers() -> None:
         submission(2, answers={"boys": 10}),
     ]
     book, _data = register_book(request_for(form), rows)
-    assert header(book)[-5:] == ["Мальчиков", "Девочек", "Всего учеников", "size", "Школа"]
+    answers = ["Мальчиков", "Девочек", "Всего учеников", "size", "Школа"]
+    assert header(book)[-7:] == [*answers, "Статус проверки", "Комментарий проверки"]
     assert [cell.value for cell in column(book, "Всего учеников")] == [27, None]  # NaN: empty
     assert [cell.value for cell in column(book, "size")] == ["big", "small"]
     assert [cell.value for cell in column(book, "Школа")] == ["Школа № 1", None]

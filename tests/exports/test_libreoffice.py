@@ -84,7 +84,7 @@ def test_the_register_as_libreoffice_shows_it(tmp_path: Path) -> None:
     path = tmp_path / "register.xlsx"
     write_register(request_for(form), [submission(1, answers=answers)], path, t)
     sheets = as_csv(path, tmp_path)
-    assert set(sheets) == {"Реестр", "Справочник", "О выгрузке"}
+    assert set(sheets) == {"Реестр", "Справочник", "О выгрузке", "История проверки"}
     header, row = sheets["Реестр"]
     shown = dict(zip(header, row, strict=True))
     assert shown["Комментарий"] == "=1+2"
