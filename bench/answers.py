@@ -811,6 +811,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if any(word == "--processes" or word.startswith("--processes=") for word in given):
+        from bench import processes  # webhook processes on PostgreSQL and Redis
+
+        return processes.cli(given)
     args = parse_args(argv)
     errors = console_log()
     forbid_network()

@@ -64,7 +64,7 @@ class Router:
             assert answer.status == 200
 
     async def one(self, update: JSON) -> None:
-        await self.post(update, self.sent % 2)
+        await self.post(update, self.sent % len(self.urls))
         self.sent += 1
 
     async def pair(self, first: JSON, second: JSON) -> None:
