@@ -21,8 +21,6 @@ from forms.i18n import Translator
 from forms.loading import FORM_SUFFIXES, load_form
 from forms.problems import FormError, Problem, problem_text
 from forms.schema import Form, WorkflowNeeds
-from forms.vocabulary import PUBLISHERS
-from handlers.access import Scope
 from handlers.clock import Clock
 from handlers.publishing.screens import (
     FormAct,
@@ -75,10 +73,6 @@ class Publishing:
     """Called after a publication changed, once committed: this process's catalog is read
     again first, then other processes are told (Redis)."""
 
-    @staticmethod
-    def may(scope: Scope) -> bool:
-        return scope.role in PUBLISHERS
-
     # --- an uploaded file -------------------------------------------------------------------
 
     def refusal(self, name: str, size: int) -> str | None:
@@ -116,7 +110,8 @@ class Publishing:
         return [Reply(text, draft_buttons(self.t, form.id, version.id))]
 
     def _report(self, name: str, problems: list[Problem]) -> list[Reply]:
-        shown = [f"• {problem_text(p, self.t)}" for p in problems[:PROBLEMS_SHOWN]]
+        # Escaped: a problem quotes the file's cells and says «< <= >» of expressions.
+        shown = [f"• {quote(problem_text(p, self.t))}" for p in problems[:PROBLEMS_SHOWN]]
         more = len(problems) - len(shown)
         if more > 0:
             shown.append(self.t("publish-problems-more", count=more))

@@ -109,13 +109,15 @@ async def test_a_broken_workbook_is_answered_with_its_cells(
         ["integer", "age", "Возраст", ""],
         ["select_one nowhere", "pick", "Выбор", ""],
         ["geopoint", "where", "Где вы?", ""],
+        ["select_one <b>x</b>", "html", "Разметка", ""],
     ]
     await upload(admin, "Анкета.xlsx", xlsx(survey))
     report = admin.last().text
     assert "«Анкета.xlsx»" in report
     assert "Анкета.xlsx, лист «survey», строка 3" in report  # the list that does not exist
     assert "Анкета.xlsx, лист «survey», строка 4, столбец «type»" in report  # no such type
-    assert "найдено 2 ошибки" in report
+    assert "найдено 3 ошибки" in report
+    assert "«&lt;b&gt;x&lt;/b&gt;»" in report  # the cell as written, not as markup
     assert t("publish-fix-and-send") in report
     async with sqlite_db.read() as uow:
         assert await uow.forms.publication("broken") is None
