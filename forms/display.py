@@ -30,7 +30,7 @@ from forms.values import format_date, format_number, pretty_phone
 if TYPE_CHECKING:
     from forms.schema import Form
 
-REFERENCE = re.compile(r"\$\{([a-z][a-z0-9_]{0,63})\}")
+REFERENCE = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_-]{0,63})\}")
 OTHER_SUFFIX = "_other"
 
 

@@ -39,7 +39,7 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-REFERENCE = re.compile(r"^\$\{([a-z][a-z0-9_]{0,63})\}$")
+REFERENCE = re.compile(r"^\$\{([A-Za-z][A-Za-z0-9_-]{0,63})\}$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EPOCH = date(1970, 1, 1)
 OTHER_VALUE = "other"

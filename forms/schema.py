@@ -124,7 +124,7 @@ def entry_id(question_id: str, number: int) -> str:
     return f"{question_id}[{number}]"
 
 
-_ENTRY_ID = re.compile(r"^([a-z][a-z0-9_]{0,31})\[([1-9][0-9]{0,3})\]$")
+_ENTRY_ID = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,31})\[([1-9][0-9]{0,3})\]$")
 
 
 def split_entry_id(answer_id: str) -> tuple[str, int] | None:
@@ -349,7 +349,7 @@ def _reference_problems(items: Numbered, unchecked: frozenset[str]) -> Found:
     return found
 
 
-LABEL_REFERENCE = re.compile(r"\$\{([a-z][a-z0-9_]{0,63})\}")
+LABEL_REFERENCE = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_-]{0,63})\}")
 """``${field}`` inside a label or a hint: the answer, as the review shows it."""
 
 

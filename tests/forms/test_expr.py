@@ -87,7 +87,7 @@ def test_regex_and_the_answer_itself() -> None:
         ("/data/age > 3", "form-error-expr-operator", "/"),
         ("${a} | ${b}", "form-error-expr-operator", "|"),
         ("${a} =", "form-error-expr-syntax", "${a} ="),
-        ("${A-b} = 1", "form-error-expr-reference", "${A-b}"),
+        ("${A b} = 1", "form-error-expr-reference", "${A b}"),
         ("age > 3", "form-error-expr-name", "age"),
         (". > 3", "form-error-expr-here", ""),
         ("regex(${a}, '[')", "form-error-expr-regex", "["),
@@ -190,6 +190,25 @@ def test_relevant_with_comparisons_and_functions() -> None:
     assert "why" not in [q.id for q in visible_questions(form, {"age": 17, "role": "parent"})]
     assert "why" in [q.id for q in visible_questions(form, {"age": 30, "role": "parent"})]
     assert "why" in [q.id for q in visible_questions(form, {"age": 61, "role": "teacher"})]
+
+
+def test_names_as_xlsform_writes_them_capitals_and_hyphens() -> None:
+    form = make_form(
+        {"type": "integer", "id": "Q1", "label": "Возраст"},
+        {"type": "text", "id": "first-name", "label": "Имя"},
+        {
+            "type": "text",
+            "id": "why",
+            "label": "Почему, ${first-name}?",
+            "show_if": {"expr": "${Q1} >= 18 and ${first-name} != ''"},
+        },
+    )
+    assert "why" not in [q.id for q in visible_questions(form, {"Q1": 17, "first-name": "Аня"})]
+    answers = {"Q1": 30, "first-name": "Аня"}
+    assert "why" in [q.id for q in visible_questions(form, answers)]
+    here = screen(form, answers, Cursor())
+    assert isinstance(here, QuestionScreen)
+    assert fill(here.question.label, form, here.scope, t) == "Почему, Аня?"
 
 
 def test_constraints_check_the_answer_with_its_message() -> None:

@@ -132,7 +132,7 @@ form-error-ge = Поле «{ $field }»: значение должно быть 
 form-error-gt = Поле «{ $field }»: значение должно быть больше { $limit }.
 form-error-le = Поле «{ $field }»: значение должно быть не больше { $limit }.
 form-error-lt = Поле «{ $field }»: значение должно быть меньше { $limit }.
-form-error-bad-id = Идентификатор «{ $value }» не подходит. Нужны латинские строчные буквы, цифры и «_» (у анкеты ещё можно «-»), в начале — буква, длина до 32 знаков. Например: school_name.
+form-error-bad-id = Идентификатор «{ $value }» не подходит. Нужны латинские буквы, цифры, «_» и «-», в начале — буква, длина до 32 знаков (у анкеты — только строчные буквы, до 40 знаков). Например: school_name.
 form-error-bad-option-value = Значение варианта «{ $value }» не подходит. Нужны латинские буквы, цифры и знаки «_», «-», «.», длина до 32 знаков. Например: math.
 form-error-bad-column-name = Имя признака «{ $value }» не подходит. Нужны латинские буквы, цифры и «_».
 form-error-invalid = Поле «{ $field }»: значение «{ $value }» не подходит.
@@ -186,7 +186,7 @@ form-error-xls-appearance = Оформление «{ $value }» не подде�
 form-error-expr-empty = Выражение пустое.
 form-error-expr-syntax = Выражение «{ $expression }» записано с ошибкой: проверьте скобки, кавычки и знаки между частями.
 form-error-expr-operator = Знак «{ $operator }» в выражениях не поддерживается. Можно: + - * div mod, = != < <= > >=, and, or, скобки. Пути вроде /data/вопрос не поддерживаются: пишите { "${вопрос}" }.
-form-error-expr-reference = Ссылка «{ $reference }» записана с ошибкой. Пишите { "${имя_вопроса}" }: латинские строчные буквы, цифры и _.
+form-error-expr-reference = Ссылка «{ $reference }» записана с ошибкой. Пишите { "${имя_вопроса}" }: латинские буквы, цифры, _ и -.
 form-error-expr-function = Функция «{ $function }» не поддерживается. Можно: if, selected, count-selected, string-length, regex, today, date, coalesce, sum, count, int, number, string, concat, round, starts-with, ends-with, contains, not, true, false, boolean.
 form-error-expr-arguments = У функции «{ $function }» не то число аргументов.
 form-error-expr-aggregate = Функция «{ $function }» принимает только вопрос повторяющейся группы: { "${вопрос}" }.
