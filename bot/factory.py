@@ -15,6 +15,7 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from aiogram.types import BotCommand
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from bot.forms_sync import FormsChannel
 from bot.jobs import Periodic, retention_job
@@ -115,8 +116,13 @@ def create_bot(settings: Settings, pace: Pace | None = None) -> Bot:
 def create_fsm(settings: Settings, database: Database) -> tuple[BaseStorage, BaseEventIsolation]:
     """Redis when configured (several processes share it), else our SQL storage."""
     if settings.redis_url:
-        storage = RedisStorage.from_url(
-            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
+        # More commands at once than connections wait for one (redis-py's plain pool raises
+        # «Too many connections» at its 100th, and the update is lost).
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=settings.redis_max_connections
+        )
+        storage = RedisStorage(
+            Redis(connection_pool=pool), key_builder=DefaultKeyBuilder(with_destiny=True)
         )
         return storage, RedisEventIsolation(redis=storage.redis)
     return SQLStorage(database), SimpleEventIsolation()

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather")
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    redis_max_connections: int = Field(default=100, ge=2, le=10_000)  # a command waits beyond
     telegram_api_url: HttpUrl | None = None
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     timezone: str = "Europe/Moscow"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -127,6 +128,21 @@ async def test_redis_url_selects_redis_storage_and_isolation(
         assert isinstance(isolation, RedisEventIsolation)
         async with isolation.lock(KEY):
             pass
+    finally:
+        await storage.close()
+
+
+async def test_more_redis_commands_at_once_than_connections_wait_for_one(
+    settings: Settings, sqlite_db: Database, redis_url: str
+) -> None:
+    """redis-py's plain pool refuses a command beyond its connections («Too many
+    connections»): 101 people answering at once through one process lost an update."""
+    update = {"redis_url": redis_url, "redis_max_connections": 2}
+    storage, _isolation = create_fsm(settings.model_copy(update=update), sqlite_db)
+    assert isinstance(storage, RedisStorage)
+    try:
+        waits = [storage.redis.blpop([f"{KEY.chat_id}:nothing:{n}"], timeout=0.2) for n in range(6)]
+        assert await asyncio.gather(*waits) == [None] * 6  # each in turn, none refused
     finally:
         await storage.close()
 
