@@ -28,20 +28,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-from sqlalchemy import select, text
 
 from forms.i18n import translator
-from storage.database import Database
-from storage.migrate import upgrade
-from storage.models import Answer, FormVersion, Submission
 from tests.bot_process import BotProcess
 from tests.fake_bot_api import FakeBotAPI, FakeUser
 from tests.webhook_processes import (
     Router,
+    emptied_postgres,
     emptied_redis,
     free_port,
     last_update,
     started,
+    stored_answers,
     webhook_environment,
     webhook_urls,
 )
@@ -120,37 +118,8 @@ class Load:
             self.latencies.append(time.perf_counter() - started_at)
 
 
-async def stored(url: str) -> dict[int, dict[str, str]]:
-    database = Database.from_url(url)
-    try:
-        async with database.read() as uow:
-            query = (
-                select(Submission.respondent_id, Answer.question_id, Answer.value)
-                .join(Answer, Answer.submission_id == Submission.id)
-                .join(FormVersion, FormVersion.id == Submission.form_version_id)
-                .where(FormVersion.form_id == FORM_ID)
-            )
-            found: dict[int, dict[str, str]] = {}
-            for person, question, value in await uow.connection.execute(query):
-                found.setdefault(person, {})[question] = value
-            return found
-    finally:
-        await database.dispose()
-
-
-async def emptied(url: str) -> None:
-    database = Database.from_url(url)
-    try:
-        async with database.connection() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await upgrade(database)
-    finally:
-        await database.dispose()
-
-
 async def run(processes: int, args: argparse.Namespace, first_id: int) -> Result:
-    await emptied(args.database_url)
+    await emptied_postgres(args.database_url)
     redis = await emptied_redis(args.redis_url, REDIS_DB)
     people = [FakeUser(first_id + n, f"Педагог {n}") for n in range(args.people)]
     with tempfile.TemporaryDirectory(prefix="bench-processes-") as folder:
@@ -192,7 +161,7 @@ async def run(processes: int, args: argparse.Namespace, first_id: int) -> Result
             finally:
                 for bot in bots:
                     await bot.close()
-    answers = await stored(args.database_url)
+    answers = await stored_answers(args.database_url, FORM_ID)
     expected = {f"q{n}": f"ответ {n}" for n in range(1, args.questions + 1)}
     misplaced = sum(
         1 for p in people for q, v in expected.items() if answers.get(p.id, {}).get(q) != v

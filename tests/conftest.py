@@ -19,6 +19,7 @@ from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Base
 from tests.mocked_bot import TOKEN, MockedBot
+from tests.webhook_processes import emptied_postgres
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
@@ -55,23 +56,12 @@ async def sqlite_db(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Data
     await database.dispose()
 
 
-async def _reset_postgres(url: str) -> None:
-    database = Database.from_url(url)
-    try:
-        async with database.connection() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-        await upgrade(database)
-    finally:
-        await database.dispose()
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     if not TEST_DATABASE_URL:
         pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
     try:
-        asyncio.run(_reset_postgres(TEST_DATABASE_URL))
+        asyncio.run(emptied_postgres(TEST_DATABASE_URL))
     except (OSError, ConnectionError) as error:
         pytest.fail(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {error}")
     return TEST_DATABASE_URL

@@ -10,7 +10,11 @@ from pathlib import Path
 
 import aiohttp
 from redis.asyncio import Redis
+from sqlalchemy import select, text
 
+from storage.database import Database
+from storage.migrate import upgrade
+from storage.models import Answer, FormVersion, Submission
 from tests.bot_process import BotProcess
 from tests.fake_bot_api import JSON, FakeBotAPI
 
@@ -86,3 +90,34 @@ async def emptied_redis(redis_url: str, number: int) -> str:
     await client.flushdb()
     await client.aclose()
     return url
+
+
+async def emptied_postgres(url: str) -> None:
+    """The PostgreSQL database at ``url`` dropped to nothing and migrated afresh."""
+    database = Database.from_url(url)
+    try:
+        async with database.connection() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await upgrade(database)
+    finally:
+        await database.dispose()
+
+
+async def stored_answers(url: str, form_id: str) -> dict[int, dict[str, str]]:
+    """Every stored answer of a form, by person and question."""
+    database = Database.from_url(url)
+    try:
+        async with database.read() as uow:
+            query = (
+                select(Submission.respondent_id, Answer.question_id, Answer.value)
+                .join(Answer, Answer.submission_id == Submission.id)
+                .join(FormVersion, FormVersion.id == Submission.form_version_id)
+                .where(FormVersion.form_id == form_id)
+            )
+            found: dict[int, dict[str, str]] = {}
+            for person, question, value in await uow.connection.execute(query):
+                found.setdefault(person, {})[question] = value
+            return found
+    finally:
+        await database.dispose()

@@ -14,11 +14,9 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import select
 
 from forms.i18n import translator
 from storage.database import Database
-from storage.models import Answer, FormVersion, Submission
 from tests.bot_process import BotProcess
 from tests.fake_bot_api import BotMessage, FakeBotAPI, FakeUser
 from tests.webhook_processes import (
@@ -28,6 +26,7 @@ from tests.webhook_processes import (
     free_port,
     last_update,
     started,
+    stored_answers,
     webhook_environment,
     webhook_urls,
 )
@@ -98,24 +97,6 @@ async def fill(fake: FakeBotAPI, router: Router, person: FakeUser) -> int:
     return pairs
 
 
-async def stored(database: str) -> dict[int, dict[str, str]]:
-    db = Database.from_url(database)
-    try:
-        async with db.read() as uow:
-            query = (
-                select(Submission.respondent_id, Answer.question_id, Answer.value)
-                .join(Answer, Answer.submission_id == Submission.id)
-                .join(FormVersion, FormVersion.id == Submission.form_version_id)
-                .where(FormVersion.form_id == "two_processes")
-            )
-            found: dict[int, dict[str, str]] = {}
-            for person, question, value in await uow.connection.execute(query):
-                found.setdefault(person, {})[question] = value
-            return found
-    finally:
-        await db.dispose()
-
-
 async def test_two_webhook_processes_keep_every_answer_in_place_and_in_order(
     *,
     fake: FakeBotAPI,
@@ -141,7 +122,7 @@ async def test_two_webhook_processes_keep_every_answer_in_place_and_in_order(
     finally:
         for bot in bots:
             await bot.close()
-    answers = await stored(postgres_url)
+    answers = await stored_answers(postgres_url, "two_processes")
     expected = {f"q{n}": f"ответ {n}" for n in range(1, QUESTIONS + 1)}
     misplaced = sum(
         1

@@ -15,7 +15,11 @@ from aiogram.methods import (
 )
 from aiogram.types import InlineKeyboardMarkup, Update, User
 
+from bot.factory import create_dispatcher
+from bot.settings import Settings
+from handlers.clock import Clock
 from handlers.telegram.outbox import BotCourier
+from storage.database import Database
 from tests import updates
 from tests.mocked_bot import MockedBot
 
@@ -99,6 +103,20 @@ class Conversation:
 
     def texts(self) -> list[str]:
         return [m.text for m in self.screen()]
+
+
+async def started(
+    settings: Settings, database: Database, bot: MockedBot, clock: Clock | None = None
+) -> Dispatcher:
+    """The production dispatcher, started (its forms loaded) as the bot process starts it."""
+    dispatcher = create_dispatcher(settings, database, clock=clock)
+    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
+    return dispatcher
+
+
+def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
+    """Someone called «Пользователь <id>» talking to the bot."""
+    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
 
 
 async def deliver_outbox(dispatcher: Dispatcher, bot: Bot) -> int:

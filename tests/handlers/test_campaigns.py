@@ -29,9 +29,8 @@ from storage.database import Database
 from storage.directory import save_directory
 from storage.dto import CampaignDTO
 from storage.models import AuditEntry, School
-from tests import updates
 from tests.conftest import MACHINE_SPEED
-from tests.handlers.conversation import Conversation, deliver_outbox
+from tests.handlers.conversation import Conversation, deliver_outbox, person
 from tests.handlers.test_access import give_role
 from tests.mocked_bot import TOKEN, MockedBot
 
@@ -72,10 +71,6 @@ async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) ->
     dispatcher = create_dispatcher(settings, sqlite_db)
     await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
     return dispatcher
-
-
-def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
-    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
 
 
 async def teacher_of(database: Database, user_id: int, school_code: str) -> None:

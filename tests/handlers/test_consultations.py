@@ -18,9 +18,8 @@ from forms.vocabulary import Role
 from storage.database import Database
 from storage.erasure import erase_expired
 from storage.models import Case, Slot
-from tests import updates
 from tests.conftest import MACHINE_SPEED
-from tests.handlers.conversation import Conversation, deliver_outbox
+from tests.handlers.conversation import Conversation, deliver_outbox, person
 from tests.handlers.test_access import give_role
 from tests.mocked_bot import TOKEN, MockedBot
 
@@ -52,10 +51,6 @@ async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) ->
     dispatcher = create_dispatcher(settings, sqlite_db)
     await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
     return dispatcher
-
-
-def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
-    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
 
 
 async def request(parent: Conversation, name: str = "Анна Сергеевна") -> None:

@@ -15,7 +15,6 @@ from aiogram.methods import SendMessage
 from aiogram.types import ReplyKeyboardMarkup, ReplyKeyboardRemove
 from sqlalchemy import select
 
-from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
 from handlers.clock import Clock
@@ -23,7 +22,7 @@ from storage.database import Database
 from storage.models import Submission
 from tests import updates
 from tests.conftest import MACHINE_SPEED
-from tests.handlers.conversation import Conversation
+from tests.handlers.conversation import Conversation, started
 from tests.mocked_bot import MockedBot
 
 t = translator()
@@ -36,12 +35,6 @@ def settings(tmp_path: Path) -> Settings:
     from tests.mocked_bot import TOKEN
 
     return Settings(_env_file=None, bot_token=TOKEN, forms_dir=FORMS, throttle_burst=MACHINE_SPEED)  # type: ignore[call-arg]
-
-
-async def started(settings: Settings, database: Database, bot: MockedBot) -> Dispatcher:
-    dispatcher = create_dispatcher(settings, database)
-    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
-    return dispatcher
 
 
 @pytest.fixture

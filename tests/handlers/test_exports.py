@@ -17,8 +17,7 @@ from forms.i18n import translator
 from handlers.clock import Clock
 from handlers.exporting.service import ExportCallback, Span
 from storage.database import Database
-from tests import updates
-from tests.handlers.conversation import Conversation
+from tests.handlers.conversation import Conversation, person
 from tests.handlers.export_data import (
     ADMIN,
     CONSULTANT,
@@ -59,10 +58,6 @@ async def dispatcher(
     settings: Settings, sqlite_db: Database, bot: MockedBot, data: Data
 ) -> Dispatcher:
     return await started(settings, sqlite_db, bot)
-
-
-def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
-    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
 
 
 async def download(chat: Conversation, register: str, period: str) -> Workbook:

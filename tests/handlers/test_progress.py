@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from aiogram import Dispatcher
 
-from bot.factory import create_dispatcher
 from bot.settings import TARGETS, Settings
 from forms.i18n import translator
 from forms.vocabulary import Role
@@ -20,6 +19,7 @@ from storage.repositories.users import TelegramProfile
 from tests import updates
 from tests.conftest import MACHINE_SPEED
 from tests.handlers.conversation import Conversation
+from tests.handlers.conversation import started as start
 from tests.mocked_bot import TOKEN, MockedBot
 
 t = translator()
@@ -38,9 +38,7 @@ def make_settings(targets: Path = TARGETS) -> Settings:
 
 
 async def started(settings: Settings, database: Database, bot: MockedBot) -> Dispatcher:
-    dispatcher = create_dispatcher(settings, database, clock=Clock(settings.zone, lambda: NOW))
-    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
-    return dispatcher
+    return await start(settings, database, bot, Clock(settings.zone, lambda: NOW))
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from aiogram import Dispatcher
 from aiogram.methods import GetFile, SendDocument
 from sqlalchemy import select
 
-from bot.factory import create_dispatcher
 from bot.settings import Settings
 from forms.i18n import translator
 from forms.loading import load_form
@@ -22,7 +21,7 @@ from storage.database import Database
 from storage.models import AuditEntry, Submission
 from tests import updates
 from tests.forms.helpers import xlsx_bytes
-from tests.handlers.conversation import Conversation
+from tests.handlers.conversation import Conversation, person, started
 from tests.handlers.test_access import give_role
 from tests.mocked_bot import MockedBot
 
@@ -47,16 +46,6 @@ FORM_V2 = FORM + "  - type: text\n    id: next\n    label: Какую тему �
 @pytest.fixture
 async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) -> Dispatcher:
     return await started(settings, sqlite_db, bot)
-
-
-async def started(settings: Settings, database: Database, bot: MockedBot) -> Dispatcher:
-    dispatcher = create_dispatcher(settings, database)
-    await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
-    return dispatcher
-
-
-def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
-    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
 
 
 async def upload(chat: Conversation, name: str, content: bytes) -> None:

@@ -31,7 +31,7 @@ from storage.repositories.submissions import school_key
 from storage.repositories.users import TelegramProfile
 from tests import updates
 from tests.conftest import MACHINE_SPEED
-from tests.handlers.conversation import Conversation
+from tests.handlers.conversation import person
 from tests.handlers.export_data import send
 from tests.handlers.test_access import give_role
 from tests.handlers.test_schools import head_of
@@ -101,10 +101,6 @@ async def _municipalities(database: Database) -> tuple[int, int]:
     async with database.read() as uow:
         found = {m.code: m.id for m in await uow.schools.municipalities()}
     return found["MO-01"], found["MO-02"]
-
-
-def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
-    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
 
 
 async def teacher_answered(dispatcher: Dispatcher, database: Database) -> int:

@@ -34,9 +34,8 @@ from storage.directory import save_directory
 from storage.models import Case, Submission
 from storage.repositories.submissions import school_key
 from storage.repositories.users import TelegramProfile
-from tests import updates
 from tests.conftest import MACHINE_SPEED
-from tests.handlers.conversation import Conversation
+from tests.handlers.conversation import Conversation, person
 from tests.handlers.export_data import LIBRARY, send, store
 from tests.handlers.test_access import give_role
 from tests.mocked_bot import TOKEN, MockedBot
@@ -111,10 +110,6 @@ async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) ->
     dispatcher = create_dispatcher(settings, sqlite_db)
     await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
     return dispatcher
-
-
-def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
-    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
 
 
 async def municipality_id(database: Database, code: str) -> int:

@@ -16,9 +16,8 @@ from forms.vocabulary import Role
 from handlers.waves.service import WaveAct, WaveCallback
 from storage.database import Database
 from storage.models import AuditEntry, Submission, Wave
-from tests import updates
 from tests.conftest import MACHINE_SPEED
-from tests.handlers.conversation import Conversation
+from tests.handlers.conversation import Conversation, person
 from tests.handlers.test_access import give_role
 from tests.mocked_bot import TOKEN, MockedBot
 
@@ -61,10 +60,6 @@ async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) ->
     dispatcher = create_dispatcher(settings, sqlite_db)
     await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
     return dispatcher
-
-
-def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
-    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
 
 
 async def open_wave(chat: Conversation, kind: str = "Входной мониторинг") -> None:

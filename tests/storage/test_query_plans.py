@@ -34,9 +34,8 @@ from storage.database import Database
 from storage.directory import save_directory
 from storage.models import Answer, AuditEntry, FSMRecord, OutboxMessage, Submission, User
 from storage.types import utcnow
-from tests import updates
 from tests.conftest import MACHINE_SPEED
-from tests.handlers.conversation import Conversation
+from tests.handlers.conversation import Conversation, person
 from tests.mocked_bot import TOKEN, MockedBot
 
 t = translator()
@@ -110,10 +109,6 @@ async def dispatcher(settings: Settings, sqlite_db: Database, bot: MockedBot) ->
     dispatcher = create_dispatcher(settings, sqlite_db)
     await dispatcher.emit_startup(bot=bot, **dispatcher.workflow_data)
     return dispatcher
-
-
-def person(dispatcher: Dispatcher, bot: MockedBot, user_id: int) -> Conversation:
-    return Conversation(dispatcher, bot, updates.user(user_id, f"Пользователь {user_id}"))
 
 
 async def open_wave(admin: Conversation) -> None:
