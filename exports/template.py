@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from forms.i18n import Translator
-from forms.template import HELP_SHEET, help_keys, template_sheets
+from forms.template import help_keys, template_sheets
 
 WIDE, NARROW = 60, 22
 
@@ -37,7 +37,7 @@ def template_workbook(t: Translator) -> bytes:
 
 
 def _help(book: Workbook, t: Translator) -> None:
-    sheet = book.create_sheet(HELP_SHEET)
+    sheet = book.create_sheet(t("template-help-sheet"))  # the reader skips other sheets
     sheet.append([t("template-help-what"), t("template-help-meaning")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

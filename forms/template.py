@@ -12,8 +12,6 @@ from typing import Any
 import yaml
 
 TEMPLATE_FILE = Path(__file__).parent / "templates" / "xlsform.yaml"
-HELP_SHEET = "Пояснения"
-"""The template's sheet that explains the columns: the XLSForm reader skips it."""
 SURVEY_ORDER = (
     "type",
     "name",

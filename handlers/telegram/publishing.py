@@ -29,7 +29,6 @@ from handlers.telegram.refusals import refused
 
 logger = logging.getLogger(__name__)
 PUBLISHING = HasRole(PUBLISHERS)
-TEMPLATE_NAME = "shablon-ankety.xlsx"
 
 
 class FormUpload(StatesGroup):
@@ -110,7 +109,7 @@ async def on_button(
     elif act is FormAct.template:
         await query.answer()
         content = await asyncio.to_thread(template_workbook, t)
-        workbook = BufferedInputFile(content, TEMPLATE_NAME)
+        workbook = BufferedInputFile(content, t("publish-template-file"))
         await message.answer_document(workbook, caption=t("publish-template-caption"))
     elif act is FormAct.back:
         await query.answer()

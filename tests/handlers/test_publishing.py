@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from aiogram import Dispatcher
 from aiogram.methods import GetFile, SendDocument
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.settings import Settings
@@ -263,6 +264,9 @@ async def test_the_template_loads_and_shows_every_supported_type(
     path.write_bytes(sent.document.data)  # type: ignore[union-attr]
     form = load_form(path)
     assert form.id == "primer"
+    assert sent.document.filename == t("publish-template-file")  # type: ignore[union-attr]
+    sheets = load_workbook(path, read_only=True).sheetnames
+    assert sheets == ["survey", "choices", "settings", t("template-help-sheet")]
     supported = {*PLAIN_TYPES, *SELECT_TYPES, *FILE_TYPES, "begin group", "begin repeat"}
     assert supported <= template_types()
     explained = {key for key in help_keys() if t.has("template-about-" + key.replace(" ", "-"))}

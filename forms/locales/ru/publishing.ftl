@@ -74,6 +74,7 @@ publish-withdrawn = Анкета снята с публикации: новых 
 publish-reopened = Анкета снова открыта.
 publish-trial-intro = <b>Пробное заполнение</b> анкеты «{ $title }». Ответы сохранятся как пробные: они не попадут в реестры, цели и охват.
 publish-trial-sent = Пробный ответ № { $number } сохранён. В реестры, цели и охват он не попадёт. Если всё верно, опубликуйте анкету: /forms.
+publish-template-file = Шаблон анкеты.xlsx
 publish-template-caption = Шаблон анкеты в формате XLSForm: по одному примеру каждого типа вопроса. На листе «Пояснения» сказано, что писать в каждом столбце.
 form-withdrawn = Анкета «{ $title }» снята с публикации: ответы на неё сейчас не принимаются. Ваш черновик сохранён.
 
@@ -84,6 +85,7 @@ audit-action-form_withdrawn = Анкета снята с публикации
 audit-action-form_reopened = Анкета снова открыта
 
 # Лист «Пояснения» шаблона анкеты (forms/templates/xlsform.yaml).
+template-help-sheet = Пояснения
 template-help-what = Лист, столбец или тип вопроса
 template-help-meaning = Что писать
 template-about-survey = Лист «survey»: вопросы анкеты, по одному в строке, в том порядке, в каком их зададут.
