@@ -106,16 +106,15 @@ class FormCatalog:
         """The live forms, read again from ``form_publications``; how many there are."""
         found: dict[str, dict[str, CatalogForm]] = {PUBLISHED: {}, WITHDRAWN: {}}
         async with self._database.read() as uow:
-            for publication in await uow.forms.publications():
-                kept = found.get(publication.state)
-                if kept is None or publication.version_id is None:
+            for publication, number in await uow.forms.offered():
+                kept, version_id = found.get(publication.state), publication.version_id
+                if kept is None or version_id is None:
                     continue
                 if not publication.uploaded and publication.form_id not in self._files:
                     continue  # its file is no longer among the form files
-                row = await uow.forms.get(publication.version_id)
-                form = None if row is None else await self.version(row.id, uow)
-                if row is not None and form is not None:
-                    kept[row.form_id] = CatalogForm(form, row.id, row.version)
+                form = await self.version(version_id, uow)  # read once, then kept
+                if form is not None:
+                    kept[publication.form_id] = CatalogForm(form, version_id, number)
         self._current, self._withdrawn = found[PUBLISHED], found[WITHDRAWN]
         return len(self._current)
 

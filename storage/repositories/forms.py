@@ -81,6 +81,19 @@ class FormRepository:
         rows = await self._connection.execute(_PUBLICATIONS.order_by(FormPublication.form_id))
         return [PublicationDTO(**row._mapping) for row in rows]
 
+    async def offered(self) -> list[tuple[PublicationDTO, int]]:
+        """Each publication with a version (live or withdrawn) and that version's number, in
+        one query that leaves the definitions out (the catalog keeps those it has read)."""
+        query = select(FormPublication.__table__, FormVersion.version.label("_number")).join(
+            FormVersion, FormVersion.id == FormPublication.version_id
+        )
+        rows = await self._connection.execute(query)
+        found = []
+        for row in rows:
+            fields = {k: v for k, v in row._mapping.items() if k != "_number"}
+            found.append((PublicationDTO(**fields), int(row._number)))
+        return found
+
     async def publication(self, form_id: str) -> PublicationDTO | None:
         query = _PUBLICATIONS.where(FormPublication.form_id == form_id)
         row = (await self._connection.execute(query)).first()
