@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from forms.conditions import selected_values
+from forms.expr import TEXT_REFERENCE
 from forms.problems import Translate
 from forms.questions import (
     OTHER,
@@ -30,7 +30,6 @@ from forms.values import format_date, format_number, pretty_phone
 if TYPE_CHECKING:
     from forms.schema import Form
 
-REFERENCE = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_-]{0,63})\}")
 OTHER_SUFFIX = "_other"
 
 
@@ -40,7 +39,7 @@ def fill(text: str, form: Form, values: Mapping[str, Any], t: Translate) -> str:
     question sees (``Shown.scope``): inside a repeat, this entry's under the plain ids."""
     if "${" not in text:
         return text
-    return REFERENCE.sub(lambda match: _shown_value(match.group(1), form, values, t), text)
+    return TEXT_REFERENCE.sub(lambda match: _shown_value(match.group(1), form, values, t), text)
 
 
 def _shown_value(name: str, form: Form, values: Mapping[str, Any], t: Translate) -> str:

@@ -39,7 +39,12 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-REFERENCE = re.compile(r"^\$\{([A-Za-z][A-Za-z0-9_-]{0,63})\}$")
+NAME = r"[A-Za-z][A-Za-z0-9_-]{0,31}"
+"""A question's name (``Q1``, ``first-name``, ``school``): the questions' ids, the names in
+``${…}`` of expressions and texts, and entry ids (``name[2]``) are all built on it."""
+REFERENCE = re.compile(rf"^\$\{{({NAME})\}}$")
+TEXT_REFERENCE = re.compile(rf"\$\{{({NAME})\}}")
+"""A ``${name}`` inside a label or a hint."""
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EPOCH = date(1970, 1, 1)
 OTHER_VALUE = "other"

@@ -17,11 +17,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from forms.conditions import Condition
-from forms.expr import Check, Filter, Formula
+from forms.expr import NAME, Check, Filter, Formula
 from forms.texts import LocalText
 from forms.values import is_date_bound
 
-QUESTION_ID = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"
+QUESTION_ID = rf"^{NAME}$"
 """As XLSForm names are written (``Q1``, ``first-name``), without its dots and long names."""
 OPTION_VALUE = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 ATTRIBUTE_NAME = r"^[A-Za-z_][A-Za-z0-9_]{0,31}$"

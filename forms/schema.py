@@ -25,7 +25,15 @@ from forms.conditions import (
     Selected,
     comparable,
 )
-from forms.expr import OTHER_SUFFIX, Expression, aggregated, columns, references
+from forms.expr import (
+    NAME,
+    OTHER_SUFFIX,
+    TEXT_REFERENCE,
+    Expression,
+    aggregated,
+    columns,
+    references,
+)
 from forms.questions import (
     QUESTION_ID,
     AnyQuestion,
@@ -124,7 +132,7 @@ def entry_id(question_id: str, number: int) -> str:
     return f"{question_id}[{number}]"
 
 
-_ENTRY_ID = re.compile(r"^([A-Za-z][A-Za-z0-9_-]{0,31})\[([1-9][0-9]{0,3})\]$")
+_ENTRY_ID = re.compile(rf"^({NAME})\[([1-9][0-9]{{0,3}})\]$")
 
 
 def split_entry_id(answer_id: str) -> tuple[str, int] | None:
@@ -349,7 +357,6 @@ def _reference_problems(items: Numbered, unchecked: frozenset[str]) -> Found:
     return found
 
 
-LABEL_REFERENCE = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_-]{0,63})\}")
 """``${field}`` inside a label or a hint: the answer, as the review shows it."""
 
 
@@ -493,9 +500,9 @@ def _expressions(condition: Condition) -> Iterator[Expression]:
 
 
 def _label_references(text: str) -> list[str]:
-    names = [*LABEL_REFERENCE.findall(text)]
+    names = [*TEXT_REFERENCE.findall(text)]
     for translation in getattr(text, "translations", {}).values():
-        names += LABEL_REFERENCE.findall(translation)
+        names += TEXT_REFERENCE.findall(translation)
     return list(dict.fromkeys(names))
 
 
