@@ -10,6 +10,7 @@ their Telegram ``language_code``, else the default one.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
@@ -142,9 +143,12 @@ def _localized(value: Any, language: str) -> Any:
     return value.model_copy(update=changes) if changes else value
 
 
-_CACHE: dict[tuple[int, str], tuple[BaseModel, BaseModel]] = {}
-"""Forms are few and live as long as the catalog; an entry keeps its form alive, so an id
-cannot be reused by another object while it is cached."""
+CACHE_SIZE = 256
+"""Forms in a language kept at most (the least recently used go first): versions of forms
+times the languages people's Telegram says."""
+_CACHE: OrderedDict[tuple[int, str], tuple[BaseModel, BaseModel]] = OrderedDict()
+"""An entry keeps its form alive, so an id cannot be reused by another object while it is
+cached."""
 
 
 def person_language(code: str | None) -> str:
@@ -160,9 +164,12 @@ def localized_for(model: M, code: str | None) -> M:
     key = (id(model), language)
     cached = _CACHE.get(key)
     if cached is not None and cached[0] is model:
+        _CACHE.move_to_end(key)
         result = cached[1]
         assert isinstance(result, type(model))
         return result
     result = localized(model, language)
     _CACHE[key] = (model, result)
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
     return result

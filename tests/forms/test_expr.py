@@ -4,12 +4,14 @@ rules as ODK applies them, calculations, constraints, filters, defaults, languag
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from datetime import date
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
+from forms import texts
 from forms.display import fill
 from forms.engine import Cursor, QuestionScreen, computed, screen, visible_questions
 from forms.expr import COLUMNS, HERE, ExpressionError, Scope, evaluate, parse
@@ -405,3 +407,17 @@ def test_other_is_named_as_pyxform_names_it_in_plain_conditions_too() -> None:
     assert [q.id for q in visible_questions(form, answers)] == ["role", "subjects", "a", "b"]
     plain = {"role": "teacher", "subjects": ["math"]}
     assert [q.id for q in visible_questions(form, plain)] == ["role", "subjects"]
+
+
+def test_forms_in_a_language_are_kept_within_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(texts, "CACHE_SIZE", 3)
+    monkeypatch.setattr(texts, "_CACHE", OrderedDict())
+    form = make_form({"type": "text", "id": "a", "label": {"ru": "А", "en": "A"}})
+    first = localized_for(form, "en")
+    assert localized_for(form, "en") is first  # worked out once
+    for code in ("de", "fr", "uk", "kk"):  # languages people's Telegram says
+        localized_for(form, code)
+    assert len(texts._CACHE) == 3
+    again = localized_for(form, "en")
+    assert again is not first  # the oldest went first, and is worked out afresh
+    assert again.all_questions()[0].label == "A"
