@@ -291,23 +291,27 @@ def effective_answers(form: Form, answers: Answers) -> dict[str, Any]:
 
 def current_question(form: Form, answers: Answers, cursor: Cursor) -> Question | None:
     """The question to show, or None when it is time for the review screen."""
-    visible = visible_questions(form, answers)
-    focused = next((q for q in visible if q.id == cursor.focus), None)
+    place = _current(_visible(form, answers), answers, cursor)
+    return None if place is None else place.question
+
+
+def _current(visible: list[Shown], answers: Answers, cursor: Cursor) -> Shown | None:
+    focused = next((s for s in visible if s.question.id == cursor.focus), None)
     if focused is not None:
         return focused
-    return next((q for q in visible if not is_answered(q, answers)), None)
+    return next((s for s in visible if not is_answered(s.question, answers)), None)
 
 
 def screen(form: Form, answers: Answers, cursor: Cursor) -> Screen:
-    """What to show now."""
-    question = current_question(form, answers, cursor)
-    if question is None:
-        return _review(form, answers)
-    return _question_screen(form, answers, question)
-
-
-def _review(form: Form, answers: Answers) -> ReviewScreen:
+    """What to show now (one pass over the form's conditions)."""
     visible = _visible(form, answers)
+    place = _current(visible, answers, cursor)
+    if place is None:
+        return _review(visible, answers)
+    return _question_screen(visible, answers, place)
+
+
+def _review(visible: list[Shown], answers: Answers) -> ReviewScreen:
     items = [
         ReviewItem(shown.question, answers.get(shown.question.id), shown.entry, shown.scope)
         for shown in visible
@@ -329,10 +333,9 @@ def _removable(visible: list[Shown]) -> list[Entry]:
     return [e for e in found if sum(o.repeat.id == e.repeat.id for o in found) > 1]
 
 
-def _question_screen(form: Form, answers: Answers, question: Question) -> QuestionScreen:
-    visible = _visible(form, answers)
+def _question_screen(visible: list[Shown], answers: Answers, place: Shown) -> QuestionScreen:
+    question = place.question
     countable = [shown.question.id for shown in visible if shown.counted]
-    place = next(shown for shown in visible if shown.question.id == question.id)
     number = countable.index(question.id) + 1 if place.counted else None
     return QuestionScreen(
         question=question,

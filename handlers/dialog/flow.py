@@ -148,9 +148,17 @@ class Context:
     message: Typed | None = None
     raw: RawAnswer | None = None  # what the message said
     rendered: str | None = None  # the question (or REVIEW) the replies show, once rendered
+    _shown: tuple[engine.Cursor, dict[str, Any], engine.Screen] | None = None
 
     def screen(self) -> engine.Screen:
-        return engine.screen(self.form, self.answers, self.data.cursor)
+        """The engine's screen for the answers and the cursor as they are now; asked for
+        several times per update, worked out again only when either changed."""
+        cursor, shown = self.data.cursor, self._shown
+        if shown is not None and shown[0] == cursor and shown[1] == self.answers:
+            return shown[2]
+        screen = engine.screen(self.form, self.answers, cursor)
+        self._shown = (cursor, dict(self.answers), screen)
+        return screen
 
 
 @dataclass(frozen=True, slots=True)
