@@ -33,9 +33,19 @@ class Callback(BaseModel):
         super().__init_subclass__(**kwargs)
 
     def pack(self) -> str:
-        parts = [self.__prefix__]
-        for name in type(self).model_fields:
-            encoded = _encode(getattr(self, name))
+        return self.pack_values(*(getattr(self, name) for name in type(self).model_fields))
+
+    @classmethod
+    def pack_values(cls, *values: Any) -> str:
+        """What ``pack`` gives for a callback of these field values (in the fields' order),
+        without building one: for buttons the bot makes from its own values (a screen of
+        dozens of buttons paid a model per button). Unchecked, as ``model_construct`` is."""
+        fields = cls.model_fields
+        if len(values) != len(fields):
+            raise TypeError(f"{cls.__name__} packs {len(fields)} values, got {len(values)}")
+        parts = [cls.__prefix__]
+        for name, value in zip(fields, values, strict=True):
+            encoded = _encode(value)
             if SEPARATOR in encoded:
                 raise ValueError(f"{SEPARATOR!r} cannot be used in {name}={encoded!r}")
             parts.append(encoded)

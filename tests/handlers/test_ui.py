@@ -52,6 +52,17 @@ def test_callback_data_is_packed_and_read_as_aiogram_does(values: dict[str, obje
     packed = Ours(**values).pack()  # type: ignore[arg-type]
     assert packed == Theirs(**values).pack()  # type: ignore[arg-type]
     assert Ours.unpack(packed).model_dump() == Theirs.unpack(packed).model_dump()
+    order = [values.get(name, Ours.model_fields[name].default) for name in Ours.model_fields]
+    assert Ours.pack_values(*order) == packed
+
+
+def test_packing_values_without_a_model_checks_what_pack_checks() -> None:
+    with pytest.raises(TypeError, match="packs 4 values"):
+        Ours.pack_values(1, Act.pick)
+    with pytest.raises(ValueError, match="64 bytes"):
+        Ours.pack_values(1, Act.pick, "я" * 40, None)
+    with pytest.raises(ValueError, match="cannot be used"):
+        Ours.pack_values(1, Act.pick, "a:b", None)
 
 
 @pytest.mark.parametrize(
