@@ -22,6 +22,7 @@ import asyncio
 import itertools
 import os
 import pstats
+import signal
 import statistics
 import sys
 import tempfile
@@ -38,7 +39,7 @@ import aiohttp
 from bench.cpu import Meter
 from bench.lean_api import Balancer, LeanBotAPI, Person
 from forms.i18n import translator
-from tests.bot_process import BOT_ARGS, BotProcess
+from tests.bot_process import BotProcess
 from tests.fake_bot_api import FakeBotAPI, FakeUser
 from tests.webhook_processes import (
     Router,
@@ -60,6 +61,7 @@ OPENING = 10
 """People who open the form at once before the timed part (a press answered late is refused
 by the tests' fake, as by Telegram)."""
 REPLY_SECONDS = 120
+PROFILED_ARGS = ("-m", "bench.profiled_bot")
 COMPONENTS = ("bots", "postgres", "postgres (shared)", "redis", "generator")
 t = translator()
 
@@ -246,23 +248,26 @@ def bot_environment(
 async def start_bot(
     fake: Any, workdir: Path, name: str, env: dict[str, str], profile: bool
 ) -> BotProcess:
-    """A bot process, under cProfile (its statistics written at exit) when ``profile``."""
+    """A bot process; with ``profile`` one that cProfiles between SIGUSR1 and SIGUSR2."""
     if not profile:
         return await started(fake, workdir, name, env)
-    args = ("-m", "cProfile", "-o", str(workdir / f"{name}.prof"), *BOT_ARGS)
-    bot = BotProcess(log_path=workdir / f"{name}.log", args=args)
-    fake.webhook_url = ""
-    await bot.start(env, workdir)
-    for _ in range(1500):
-        if fake.webhook_url or not bot.running:
-            break
+    env = {**env, "BENCH_PROFILE": str(workdir / f"{name}.prof")}
+    return await started(fake, workdir, name, env, args=PROFILED_ARGS)
+
+
+async def profiled(bot: BotProcess, on: bool) -> None:
+    """Switch the profiler of a ``--profile`` bot on, or off (waiting for its statistics)."""
+    assert bot.process is not None
+    bot.process.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
+    path = Path(bot.env["BENCH_PROFILE"])
+    for _ in range(500):
+        if on or await asyncio.to_thread(path.exists):
+            return
         await asyncio.sleep(0.02)
-    assert fake.webhook_url, bot.log_text()
-    return bot
 
 
 def print_profile(path: Path, top: int) -> None:
-    print(f"--- cProfile of {path.stem} (start-up and opening included), by own time ---")
+    print(f"--- cProfile of {path.stem}, the timed phase, by own time ---")
     pstats.Stats(str(path)).sort_stats("tottime").print_stats(top)
 
 
@@ -287,6 +292,8 @@ async def run(processes: int, args: argparse.Namespace, first_id: int) -> Result
                 meter = Meter(plain_dsn(args.database_url), database_name(args), redis, pids)
                 async with driver(args, fake, ports, people) as load:
                     await load.open_all()  # not timed
+                    if args.profile:
+                        await profiled(bots[0], on=True)
                     await meter.start()
                     began = time.perf_counter()
                     try:
@@ -297,6 +304,8 @@ async def run(processes: int, args: argparse.Namespace, first_id: int) -> Result
                         raise
                     seconds = time.perf_counter() - began
                     await meter.stop()
+                    if args.profile:
+                        await profiled(bots[0], on=False)
                 for bot in bots:
                     await bot.terminate()
                 if args.profile:

@@ -11,13 +11,14 @@ connections are aiosqlite's, with one trip to their thread per statement
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -31,6 +32,10 @@ SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=10000",
 )
 _READ_ONLY = "school_bot_read_only"
+PING_AFTER_IDLE_SECONDS = 1.0
+"""A PostgreSQL connection that came back to the pool longer ago than this is pinged before
+it is handed out again (see ``_ping_if_idle``)."""
+_RETURNED = "school_bot_returned_at"
 
 
 def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
@@ -43,7 +48,34 @@ def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) ->
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, echo, foreign_keys)
     # Statement parameters may hold personal data: keep them out of error messages and logs.
-    return create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
+    engine = create_async_engine(url, echo=echo, hide_parameters=True)
+    event.listen(engine.sync_engine.pool, "checkin", _returned)
+    event.listen(engine.sync_engine.pool, "checkout", _ping_if_idle)
+    return engine
+
+
+def _returned(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info[_RETURNED] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """``pool_pre_ping``, but only for a connection that sat in the pool a while.
+
+    SQLAlchemy's pre-ping costs three round trips on asyncpg (BEGIN, an empty query,
+    ROLLBACK) at every checkout, that is before every unit of work: three of the seven
+    statements an answer costs. A connection returned a moment ago (under load: milliseconds)
+    was working then; one that waited longer than ``PING_AFTER_IDLE_SECONDS`` — where a
+    restarted server or a killed backend shows — is pinged as before, and a dead one is
+    replaced (the pool's older connections with it) before the unit of work sees it. A fresh
+    connection has no return time and needs no ping."""
+    returned = record.info.get(_RETURNED)
+    if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dbapi_connection.ping()
+    except Exception as error:
+        raise exc.InvalidatePoolError("the pooled connection is gone") from error
 
 
 def _sqlite_engine(url: str, database: str | None, echo: bool, foreign_keys: bool) -> AsyncEngine:

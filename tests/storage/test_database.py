@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.exc import IntegrityError
 
+import storage.database as database_module
 from forms.vocabulary import Role
 from storage.database import Database
 from storage.models import User
@@ -87,3 +89,51 @@ async def test_errors_do_not_carry_statement_parameters(database: Database) -> N
                 )
             )
     assert "Секретова" not in str(caught.value)
+
+
+async def _backend_pid(database: Database) -> int:
+    async with database.read() as uow:
+        return int((await uow.connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def _terminate(database: Database, pid: int) -> None:
+    async with database.engine.connect() as other:  # a second connection of the pool
+        await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        await other.commit()
+
+
+@pytest.mark.postgres
+async def test_a_connection_that_died_while_idle_is_replaced_before_use(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database_module, "PING_AFTER_IDLE_SECONDS", 0.0)  # every one is idle
+    async with postgres_db.engine.connect() as first, postgres_db.engine.connect() as second:
+        killed = int((await first.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+        await second.execute(text("SELECT 1"))
+    await _terminate(postgres_db, killed)  # takes the other pooled connection
+    await asyncio.sleep(0.2)
+
+    pids = {await _backend_pid(postgres_db) for _ in range(3)}  # no error: pinged, replaced
+
+    assert killed not in pids
+
+
+@pytest.mark.postgres
+async def test_a_connection_returned_a_moment_ago_is_not_pinged(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pings: list[int] = []
+    ping = AsyncAdapt_asyncpg_connection.ping
+
+    def counted(self: AsyncAdapt_asyncpg_connection) -> None:
+        pings.append(1)
+        ping(self)
+
+    monkeypatch.setattr(AsyncAdapt_asyncpg_connection, "ping", counted)
+    await _backend_pid(postgres_db)
+    await _backend_pid(postgres_db)  # the connection the first unit of work returned
+    assert pings == []
+
+    monkeypatch.setattr(database_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+    await _backend_pid(postgres_db)
+    assert pings == [1]  # one that waited is pinged
