@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bench.answers import package_times
 from bench.cpu import Meter
 from bench.lean_api import Balancer, LeanBotAPI, Person
 from forms.i18n import translator
@@ -267,8 +268,15 @@ async def profiled(bot: BotProcess, on: bool) -> None:
 
 
 def print_profile(path: Path, top: int) -> None:
-    print(f"--- cProfile of {path.stem}, the timed phase, by own time ---")
-    pstats.Stats(str(path)).sort_stats("tottime").print_stats(top)
+    """Own time by package (``bench.answers.package_times``), then the top functions."""
+    stats = pstats.Stats(str(path), stream=sys.stdout)
+    print(f"--- cProfile of {path.stem}, the timed phase: own time by package ---")
+    shares = package_times(stats)
+    total = sum(shares.values())
+    for name, seconds in shares.most_common(14):
+        print(f"{seconds:8.2f} s {seconds / total:6.1%}  {name}")
+    print(f"--- top {top} by own time ---")
+    stats.strip_dirs().sort_stats("tottime").print_stats(top)
 
 
 async def run(processes: int, args: argparse.Namespace, first_id: int) -> Result:
@@ -322,15 +330,18 @@ async def run(processes: int, args: argparse.Namespace, first_id: int) -> Result
 
 
 def bound_line(one: Result, many: Result) -> str:
-    """What the CPU allows: at N processes the machine's cores, spent at the N run's CPU per
-    answer, against N = 1's measured rate; and the brief's estimate 2·bot / (everything)."""
+    """What the CPU allows N processes against one: the machine's cores spent at the N run's
+    CPU per answer (all of them, and what the other jobs left meanwhile), over the 1-process
+    rate; and 2·bot / everything at one process (the bound if one bot kept a core busy)."""
     cores = os.cpu_count() or 1
     capacity = cores * 1000 / many.bench_ms()
+    left = cores - many.meter.spent["other"] / many.seconds
     estimate = cores * one.per_answer("bots") / one.bench_ms()
     return (
-        f"    bound: {cores} cores at {many.bench_ms():.2f} ms/answer = {capacity:.0f} answers/s,"
-        f" {capacity / one.rate:.2f} x the 1-process rate; "
-        f"{cores}·bot/all at 1 process = {estimate:.2f}"
+        f"    bound: {cores} cores at {many.bench_ms():.2f} ms/answer = {capacity:.0f} answers/s"
+        f" = {capacity / one.rate:.2f} x the 1-process rate ({left * 1000 / many.bench_ms():.0f}"
+        f" answers/s = {left * 1000 / many.bench_ms() / one.rate:.2f} x with the {left:.2f}"
+        f" cores the other jobs left); {cores}·bot/all at 1 process = {estimate:.2f}"
     )
 
 
