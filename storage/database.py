@@ -36,19 +36,37 @@ PING_AFTER_IDLE_SECONDS = 1.0
 """A PostgreSQL connection that came back to the pool longer ago than this is pinged before
 it is handed out again (see ``_ping_if_idle``)."""
 _RETURNED = "school_bot_returned_at"
+POOL_SIZE = 15
+"""PostgreSQL connections of one process (``DATABASE_POOL_SIZE``); as many as SQLAlchemy's
+default allowed at most (5 + 10 overflow)."""
 
 
-def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
+def create_engine(
+    url: str, *, echo: bool = False, foreign_keys: bool = True, pool_size: int = POOL_SIZE
+) -> AsyncEngine:
     """An engine for SQLite (file created with its folder) or PostgreSQL.
 
     ``foreign_keys=False`` is for SQLite migrations only: Alembic's batch mode rebuilds a
     table by copying and dropping it, and a DROP with foreign keys on would cascade.
+
+    On PostgreSQL the pool keeps all of its ``pool_size`` connections open (SQLAlchemy's
+    default, 5 kept and 10 more opened and closed again, opened a connection — a backend
+    forked, authentication, four set-up queries — for most units of work whenever more than
+    5 ran at once), and hands out the one returned last, so that the others age and are
+    pinged before use (``_ping_if_idle``).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, echo, foreign_keys)
     # Statement parameters may hold personal data: keep them out of error messages and logs.
-    engine = create_async_engine(url, echo=echo, hide_parameters=True)
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_use_lifo=True,
+    )
     event.listen(engine.sync_engine.pool, "checkin", _returned)
     event.listen(engine.sync_engine.pool, "checkout", _ping_if_idle)
     return engine
@@ -131,8 +149,8 @@ class Database:
         self._writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(create_engine(url))
+    def from_url(cls, url: str, pool_size: int = POOL_SIZE) -> Database:
+        return cls(create_engine(url, pool_size=pool_size))
 
     @property
     def dialect(self) -> str:
