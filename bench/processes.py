@@ -10,9 +10,10 @@ issue's aim: at least 1.7 at N = 2 on this 2-core machine) and checks afterwards
 answer of every person is stored under its own question, in order.
 
 The database named by ``--database-url`` (default ``BENCH_DATABASE_URL``) is emptied first;
-give it a database of its own. The fake Bot API and the people run in this process, so on
-a machine with two cores they compete with the bots for the CPU: the ratio is what this
-machine gives with its load generator on it, stated as such.
+give it a database of its own. The fake Bot API and the people run in this process, lean
+(``bench/lean_api.py``) so that they leave the CPU to the bots; ``bench/cpu.py`` says where
+the CPU went during the timed phase (each bot, PostgreSQL, Redis, this process, the rest of
+the machine), per answer, and the bound that allows for N processes against one.
 """
 
 from __future__ import annotations
