@@ -295,7 +295,7 @@ async def warn_without_schools(database: Database) -> None:
 
 
 def create_application(settings: Settings) -> Application:
-    database = Database.from_url(settings.database_url)
+    database = Database.from_url(settings.database_url, settings.database_pool_size)
     tracker = InFlightTracker()
     dispatcher = create_dispatcher(settings, database, tracker)
     services: Services = dispatcher["services"]

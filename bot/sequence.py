@@ -83,8 +83,10 @@ class RedisSequencer:
     @asynccontextmanager
     async def turn(self, key: str, update_id: int) -> AsyncIterator[None]:
         name, member = f"school-bot:order:{key}", str(update_id)
-        await self.redis.zadd(name, {member: update_id})
-        await self.redis.expire(name, QUEUE_SECONDS)
+        async with self.redis.pipeline(transaction=False) as joined:  # one round trip
+            joined.zadd(name, {member: update_id})
+            joined.expire(name, QUEUE_SECONDS)
+            await joined.execute()
         try:
             await asyncio.sleep(self.window)
             await self._until_first(name, update_id)

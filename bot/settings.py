@@ -53,6 +53,7 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = Field(default=None, description="Token from @BotFather")
     database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int = Field(default=15, ge=1, le=1000)  # PostgreSQL, kept open
     redis_url: str | None = None
     redis_max_connections: int = Field(default=100, ge=2, le=10_000)  # a command waits beyond
     telegram_api_url: HttpUrl | None = None

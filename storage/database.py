@@ -11,13 +11,14 @@ connections are aiosqlite's, with one trip to their thread per statement
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -31,19 +32,68 @@ SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=10000",
 )
 _READ_ONLY = "school_bot_read_only"
+PING_AFTER_IDLE_SECONDS = 1.0
+"""A PostgreSQL connection that came back to the pool longer ago than this is pinged before
+it is handed out again (see ``_ping_if_idle``)."""
+_RETURNED = "school_bot_returned_at"
+POOL_SIZE = 15
+"""PostgreSQL connections of one process (``DATABASE_POOL_SIZE``); as many as SQLAlchemy's
+default allowed at most (5 + 10 overflow)."""
 
 
-def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
+def create_engine(
+    url: str, *, echo: bool = False, foreign_keys: bool = True, pool_size: int = POOL_SIZE
+) -> AsyncEngine:
     """An engine for SQLite (file created with its folder) or PostgreSQL.
 
     ``foreign_keys=False`` is for SQLite migrations only: Alembic's batch mode rebuilds a
     table by copying and dropping it, and a DROP with foreign keys on would cascade.
+
+    On PostgreSQL the pool keeps all of its ``pool_size`` connections open (SQLAlchemy's
+    default, 5 kept and 10 more opened and closed again, opened a connection — a backend
+    forked, authentication, four set-up queries — for most units of work whenever more than
+    5 ran at once), and hands out the one returned last, so that the others age and are
+    pinged before use (``_ping_if_idle``).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, echo, foreign_keys)
     # Statement parameters may hold personal data: keep them out of error messages and logs.
-    return create_async_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_use_lifo=True,
+    )
+    event.listen(engine.sync_engine.pool, "checkin", _returned)
+    event.listen(engine.sync_engine.pool, "checkout", _ping_if_idle)
+    return engine
+
+
+def _returned(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info[_RETURNED] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """``pool_pre_ping``, but only for a connection that sat in the pool a while.
+
+    SQLAlchemy's pre-ping costs three round trips on asyncpg (BEGIN, an empty query,
+    ROLLBACK) at every checkout, that is before every unit of work: three of the seven
+    statements an answer costs. A connection returned a moment ago (under load: milliseconds)
+    was working then; one that waited longer than ``PING_AFTER_IDLE_SECONDS`` — where a
+    restarted server or a killed backend shows — is pinged as before, and a dead one is
+    replaced (the pool's older connections with it) before the unit of work sees it. A fresh
+    connection has no return time and needs no ping."""
+    returned = record.info.get(_RETURNED)
+    if returned is None or time.monotonic() - returned < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dbapi_connection.ping()
+    except Exception as error:
+        raise exc.InvalidatePoolError("the pooled connection is gone") from error
 
 
 def _sqlite_engine(url: str, database: str | None, echo: bool, foreign_keys: bool) -> AsyncEngine:
@@ -99,8 +149,8 @@ class Database:
         self._writer = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(create_engine(url))
+    def from_url(cls, url: str, pool_size: int = POOL_SIZE) -> Database:
+        return cls(create_engine(url, pool_size=pool_size))
 
     @property
     def dialect(self) -> str:

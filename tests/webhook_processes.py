@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 import aiohttp
@@ -15,7 +16,7 @@ from sqlalchemy import select, text
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Answer, FormVersion, Submission
-from tests.bot_process import BotProcess
+from tests.bot_process import BOT_ARGS, BotProcess
 from tests.fake_bot_api import JSON, FakeBotAPI
 
 SECRET = "drill-secret"
@@ -40,8 +41,14 @@ def webhook_environment(fake: FakeBotAPI, database: str, port: int) -> dict[str,
     }
 
 
-async def started(fake: FakeBotAPI, tmp_path: Path, name: str, env: dict[str, str]) -> BotProcess:
-    bot = BotProcess(log_path=tmp_path / f"{name}.log")
+async def started(
+    fake: FakeBotAPI,
+    tmp_path: Path,
+    name: str,
+    env: dict[str, str],
+    args: Sequence[str] = BOT_ARGS,
+) -> BotProcess:
+    bot = BotProcess(log_path=tmp_path / f"{name}.log", args=args)
     setting = fake.webhook_url
     fake.webhook_url = ""
     await bot.start(env, tmp_path)

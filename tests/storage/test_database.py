@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.exc import IntegrityError
 
+import storage.database as database_module
 from forms.vocabulary import Role
 from storage.database import Database
 from storage.models import User
@@ -87,3 +89,72 @@ async def test_errors_do_not_carry_statement_parameters(database: Database) -> N
                 )
             )
     assert "Секретова" not in str(caught.value)
+
+
+async def _backend_pid(database: Database) -> int:
+    async with database.read() as uow:
+        return int((await uow.connection.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def _terminate(database: Database, pid: int) -> None:
+    """Ends backend ``pid`` from a connection of another engine (not from the pool's)."""
+    other = Database.from_url(database.url, pool_size=1)
+    try:
+        async with other.engine.connect() as connection:
+            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            await connection.commit()
+    finally:
+        await other.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_connection_that_died_while_idle_is_replaced_before_use(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database_module, "PING_AFTER_IDLE_SECONDS", 0.0)  # every one is idle
+    killed = await _backend_pid(postgres_db)  # the connection the pool hands out next
+    await _terminate(postgres_db, killed)
+    await asyncio.sleep(0.2)
+
+    pids = {await _backend_pid(postgres_db) for _ in range(3)}  # no error: pinged, replaced
+
+    assert killed not in pids
+
+
+@pytest.mark.postgres
+async def test_a_connection_returned_a_moment_ago_is_not_pinged(
+    postgres_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pings: list[int] = []
+    ping = AsyncAdapt_asyncpg_connection.ping
+
+    def counted(self: AsyncAdapt_asyncpg_connection) -> None:
+        pings.append(1)
+        ping(self)
+
+    monkeypatch.setattr(AsyncAdapt_asyncpg_connection, "ping", counted)
+    await _backend_pid(postgres_db)
+    await _backend_pid(postgres_db)  # the connection the first unit of work returned
+    assert pings == []
+
+    monkeypatch.setattr(database_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+    await _backend_pid(postgres_db)
+    assert pings == [1]  # one that waited is pinged
+
+
+@pytest.mark.postgres
+async def test_connections_opened_for_a_burst_are_kept_for_the_next(
+    postgres_db: Database,
+) -> None:
+    async def burst() -> set[int]:
+        async def one() -> int:
+            async with postgres_db.read() as uow:
+                await uow.connection.execute(text("SELECT pg_sleep(0.05)"))
+                result = await uow.connection.execute(text("SELECT pg_backend_pid()"))
+                return int(result.scalar_one())
+
+        return set(await asyncio.gather(*(one() for _ in range(10))))
+
+    first = await burst()
+    assert len(first) == 10
+    assert await burst() == first  # none closed and opened again
