@@ -40,6 +40,8 @@ LONG_TEXT = 32_767 // 2
 """Up to this many characters a text cannot pass Excel's limit of 32,767 UTF-16 units."""
 NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 """What xlsxwriter's ``_escape_control_characters`` changes: found, the text goes through it."""
+EPOCH = datetime(1899, 12, 31)
+EPOCH_DAY = EPOCH.toordinal()
 
 
 class Style(Protocol):
@@ -59,10 +61,18 @@ class Style(Protocol):
 class RowXml:
     """The cells of one data row as XML, or None when a cell needs xlsxwriter itself."""
 
-    def __init__(self, cut_mark: str, zone: ZoneInfo, excel_time: Callable[[Any], float]) -> None:
+    def __init__(
+        self,
+        cut_mark: str,
+        zone: ZoneInfo,
+        excel_time: Callable[[Any], float],
+        date_1904: bool = False,
+    ) -> None:
         self.cut_mark = cut_mark
         self.zone = zone
         self.excel_time = excel_time
+        """The worksheet's own conversion (``_convert_date_time``), for what ``serial`` leaves."""
+        self.date_1904 = date_1904
         self.starts: list[str] = []
         """``<c r="A``, ``<c r="B``…: the start of a cell in each column, without its row."""
 
@@ -83,12 +93,10 @@ class RowXml:
             style = styles[column]
             kind = type(value)
             if kind is str:
-                text = clean_text(value, self.cut_mark)
-                inline = inline_string(text)
+                inline = self._text(value, style)
                 if inline is None:
                     return None
-                attribute = style.guarded_s if needs_guard(text) else style.plain_s
-                parts.append(f'{starts[column]}{number}"{attribute} t="inlineStr">{inline}</c>')
+                parts.append(f"{starts[column]}{number}{inline}")
             elif kind is int:
                 parts.append(f'{starts[column]}{number}"{style.plain_s}><v>{value:.16G}</v></c>')
             else:
@@ -101,6 +109,19 @@ class RowXml:
             last = column
         return "".join(parts), first, last
 
+    def _text(self, value: str, style: Style) -> str | None:
+        """A text cell after its reference: cleaned and cut (``clean_text``), with a quote
+        prefix when it looks like a formula (``needs_guard``), as an inline string."""
+        if len(value) > LONG_TEXT or NEEDS_ESCAPE.search(value):
+            value = clean_text(value, self.cut_mark)  # the rare text with more to do
+            inline = inline_string(value)
+        else:  # nothing to remove, cut or escape as a control character: most text
+            inline = _inline(value)
+        if inline is None:
+            return None
+        attribute = style.guarded_s if needs_guard(value) else style.plain_s
+        return f'"{attribute} t="inlineStr">{inline}</c>'
+
     def _other(self, value: Any, style: Style) -> str | None:
         """A cell after its reference: its style, type and value; None if not one of ours."""
         if isinstance(value, bool):
@@ -111,16 +132,31 @@ class RowXml:
                 return None
             return f"{style.plain_s}><v>{number:.16G}</v></c>"
         if isinstance(value, datetime):
-            moment = self.excel_time(local_time(value, self.zone))
-            return _dated(moment, style.moment_s)
+            return _dated(self._serial(local_time(value, self.zone)), style.moment_s)
         if isinstance(value, date):
-            return _dated(self.excel_time(value), style.day_s)
+            return _dated(self._serial(value), style.day_s)
         return None
+
+    def _serial(self, moment: date) -> float:
+        number = None if self.date_1904 else serial(moment)
+        return self.excel_time(moment) if number is None else number
 
     def _starts(self, columns: int) -> list[str]:
         while len(self.starts) < columns:
             self.starts.append(f'<c r="{xl_col_to_name(len(self.starts))}')
         return self.starts
+
+
+def serial(moment: date) -> float | None:
+    """A naive time or a date after 1900 as an Excel serial number (1900 epoch), computed as
+    xlsxwriter's ``_datetime_to_excel_datetime`` does, step for step; None for what it treats
+    apart (1900 itself, the 29 February Excel believes in)."""
+    if moment.year <= 1900:
+        return None
+    if isinstance(moment, datetime):
+        delta = moment - EPOCH
+        return delta.days + (float(delta.seconds) + float(delta.microseconds) / 1e6) / 86_400 + 1
+    return moment.toordinal() - EPOCH_DAY + 0.0 + 1
 
 
 def _dated(number: float, attribute: str | None) -> str | None:
@@ -136,6 +172,12 @@ def inline_string(text: str) -> str | None:
         return None
     if NEEDS_ESCAPE.search(text):
         text = XMLwriter._escape_control_characters(text)
+    return _inline(text)
+
+
+def _inline(text: str) -> str | None:
+    """A text whose control characters are escaped: ``&<>`` escaped, white space at either
+    end kept (``xml:space``, decided before ``&<>`` are escaped, as xlsxwriter does)."""
     if text.startswith("<r>") and text.endswith("</r>"):
         return None
     preserve = text[:1].isspace() or text[-1:].isspace()

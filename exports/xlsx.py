@@ -174,7 +174,9 @@ class StreamedSheet:
         self.links = 0
         self._string = worksheet.write_string
         self._number = worksheet.write_number
-        self._xml = RowXml(book.cut_mark, book.zone, worksheet._convert_date_time)
+        self._xml = RowXml(
+            book.cut_mark, book.zone, worksheet._convert_date_time, worksheet.date_1904
+        )
 
     def widths(self, widths: Sequence[float]) -> None:
         for index, width in enumerate(widths):
