@@ -94,6 +94,8 @@ class Choices:
     def __call__(self, value: Any) -> str | None:
         if value is None:
             return None
+        if type(value) is str and value != OTHER:  # a single choice, the most common answer
+            return self.labels.get(value, value)
         if not isinstance(value, str | list | dict):
             return str(value)
         labels = [self.labels.get(item, item) for item in selected_values(value) if item != OTHER]

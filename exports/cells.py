@@ -29,6 +29,8 @@ DATE_FORMAT = "DD.MM.YYYY"
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 MONTH_FORMAT = "MM.YYYY"
 NUMBERS = (int, float, Decimal)
+GUARD_STARTS = frozenset(start[0] for start in (*FORMULA_STARTS, *ERROR_CODES))
+"""The first characters of what ``needs_guard`` looks for (most text starts otherwise)."""
 
 WRAP = Alignment(wrap_text=True, vertical="top")
 BOLD = Font(bold=True)
@@ -75,7 +77,7 @@ def clean_text(text: str, cut_mark: str) -> str:
 
 def needs_guard(text: str) -> bool:
     """True for text that a spreadsheet could take for a formula or an error value."""
-    return text.startswith(FORMULA_STARTS) or text in ERROR_CODES
+    return text[:1] in GUARD_STARTS and (text.startswith(FORMULA_STARTS) or text in ERROR_CODES)
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> datetime:

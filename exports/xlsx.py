@@ -38,7 +38,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.url import Url
 from xlsxwriter.utility import xl_range
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import Worksheet, convert_column_args
 
 from exports.cells import (
     DATE_FORMAT,
@@ -51,6 +51,7 @@ from exports.cells import (
     local_time,
     needs_guard,
 )
+from exports.rowxml import RowXml
 
 PIXELS_PER_CHARACTER = 7
 """Of the default font (Calibri 11): a width in characters is given to xlsxwriter in pixels,
@@ -72,10 +73,20 @@ class Style:
     guarded: Format | None
     moment: Format | None
     day: Format | None
+    plain_s: str = ""
+    """The ``s`` attribute of a cell in each of the formats (`` s="3"``; empty for the
+    default one, None for no format): what ``exports.rowxml`` writes."""
+    guarded_s: str = ""
+    moment_s: str | None = None
+    day_s: str | None = None
 
 
 class StreamedBook:
     """A ``constant_memory`` workbook whose cells are made from plain values and ``Look``s."""
+
+    fast_rows = True
+    """Rows written by ``exports.rowxml`` when it can (False: every cell by xlsxwriter, as
+    the tests compare)."""
 
     def __init__(self, out: BinaryIO | Path, zone: ZoneInfo, cut_mark: str) -> None:
         self.book = xlsxwriter.Workbook(
@@ -94,12 +105,19 @@ class StreamedBook:
         self.book.close()
 
     def style(self, look: Look) -> Style:
+        plain, guarded = self.format(look), self.format(look, guard=True)
+        moment = self.format(_dated(look, DATETIME_FORMAT))
+        day = self.format(_dated(look, DATE_FORMAT))
         return Style(
             look,
-            self.format(look),
-            self.format(look, guard=True),
-            self.format(_dated(look, DATETIME_FORMAT)),
-            self.format(_dated(look, DATE_FORMAT)),
+            plain,
+            guarded,
+            moment,
+            day,
+            _attribute(plain),
+            _attribute(guarded),
+            None if moment is None else _attribute(moment),
+            None if day is None else _attribute(day),
         )
 
     def format(self, look: Look, guard: bool = False, link: bool = False) -> Format | None:
@@ -109,12 +127,24 @@ class StreamedBook:
         key = (look, guard, link)
         if key not in self._formats:
             properties = _properties(look, guard, link)
-            self._formats[key] = self.book.add_format(properties) if properties else None
+            self._formats[key] = self._new_format(properties) if properties else None
         return self._formats[key]
+
+    def _new_format(self, properties: dict[str, Any]) -> Format:
+        """A format with its index in the workbook's list (``s`` of a cell) given now, not at
+        its first cell as xlsxwriter would: a row written by ``exports.rowxml`` and the same
+        row written by xlsxwriter then have the same ``s``, whatever order they come in."""
+        made = self.book.add_format(properties)
+        made._get_xf_index()
+        return made
 
     @property
     def format_count(self) -> int:
         return len(self._formats)
+
+
+def _attribute(made: Format | None) -> str:
+    return "" if made is None else f' s="{made._get_xf_index()}"'
 
 
 def _properties(look: Look, guard: bool, link: bool) -> dict[str, Any]:
@@ -144,6 +174,9 @@ class StreamedSheet:
         self.links = 0
         self._string = worksheet.write_string
         self._number = worksheet.write_number
+        self._xml = RowXml(
+            book.cut_mark, book.zone, worksheet._convert_date_time, worksheet.date_1904
+        )
 
     def widths(self, widths: Sequence[float]) -> None:
         for index, width in enumerate(widths):
@@ -160,9 +193,21 @@ class StreamedSheet:
         return [self.book.style(look) for look in looks]
 
     def append(self, values: Sequence[Any], styles: Sequence[Style]) -> None:
-        """One row: each value in the style of its column (None leaves the cell empty). Text
-        and plain numbers, most cells, are written here; the rest by ``cell``."""
+        """One row: each value in the style of its column (None leaves the cell empty).
+        Written as XML at once when ``exports.rowxml`` can (most rows), else by xlsxwriter."""
         row = self.next_row
+        if self.book.fast_rows and self.worksheet.takes_row(row, len(values)):
+            cells = self._xml.cells(row, values, styles)
+            if cells is not None:
+                self.worksheet.write_row_xml(row, *cells)
+                self.next_row += 1
+                return
+        self.cells(row, values, styles)
+        self.next_row += 1
+
+    def cells(self, row: int, values: Sequence[Any], styles: Sequence[Style]) -> None:
+        """A row through xlsxwriter's calls. Text and plain numbers, most cells, are written
+        here; the rest by ``cell``."""
         for column, (value, style) in enumerate(zip(values, styles, strict=True)):
             if value is None:
                 continue
@@ -174,7 +219,6 @@ class StreamedSheet:
                 self._number(row, column, value, style.plain)
             else:
                 self.cell(row, column, value, style)
-        self.next_row += 1
 
     def line(self, values: Sequence[Any], look: Look = PLAIN) -> None:
         self.append(values, self.styles([look] * len(values)))
@@ -252,8 +296,64 @@ class _FileLink(Url):  # type: ignore[misc]
 
 class StreamedWorksheet(Worksheet):  # type: ignore[misc]
     """xlsxwriter's worksheet that can carry a table in ``constant_memory`` mode (see the
-    module's docstring). xlsxwriter keeps the row being written in ``self.table`` and the
-    tables in ``self.tables``."""
+    module's docstring) and take a row already made into XML (``exports.rowxml``).
+    xlsxwriter keeps the row being written in ``self.table`` (written to the temporary file
+    ``self.fh`` by ``_write_single_row`` when a later row starts), the last row started in
+    ``self.previous_row``, the used range in ``self.dim_*``, the tables in ``self.tables``."""
+
+    dim_rowmin: int | None
+    dim_rowmax: int | None
+    dim_colmin: int | None
+    dim_colmax: int | None
+    column_formats = False
+    """Whether a column has a format (a cell without one would take it): none of ours does."""
+
+    @convert_column_args  # type: ignore[untyped-decorator]
+    def set_column_pixels(
+        self,
+        first_col: int,
+        last_col: int,
+        width: float | None = None,
+        cell_format: Format | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> int:
+        if cell_format is not None:
+            self.column_formats = True
+        result: int = super().set_column_pixels(first_col, last_col, width, cell_format, options)
+        return result
+
+    def takes_row(self, row: int, columns: int) -> bool:
+        """Whether ``write_row_xml`` may write this row: xlsxwriter would write it as a plain
+        ``<row r="…">`` (no height or format of its own, default row height, no comments), it
+        is after the rows written and inside the sheet's limits."""
+        return (
+            self.constant_memory
+            and self.previous_row <= row < self.xls_rowmax
+            and columns <= self.xls_colmax
+            and not self.table.get(row)
+            and row not in self.row_info
+            and row not in self.comments
+            and not self.column_formats
+            and self.default_row_height == self.original_row_height
+            and self.excel_version == 2007
+        )
+
+    def write_row_xml(self, row: int, cells: str, first: int, last: int) -> None:
+        """Row ``row`` made of ``cells`` (``<c>`` elements of columns ``first`` to ``last``),
+        written to the temporary file after the row xlsxwriter still holds, the used range
+        grown as ``_check_dimensions`` grows it. Only after ``takes_row``."""
+        if not cells:
+            return  # xlsxwriter writes nothing for a row of no cells
+        self._write_single_row(row)
+        if self.dim_rowmin is None or row < self.dim_rowmin:
+            self.dim_rowmin = row
+        if self.dim_rowmax is None or row > self.dim_rowmax:
+            self.dim_rowmax = row
+        if self.dim_colmin is None or first < self.dim_colmin:
+            self.dim_colmin = first
+        if self.dim_colmax is None or last > self.dim_colmax:
+            self.dim_colmax = last
+        self.fh.write(f'<row r="{row + 1}">{cells}</row>')
 
     def add_streamed_table(self, name: str, headers: Sequence[str], rows: int, style: str) -> None:
         streamed = {row: dict(cells) for row, cells in self.table.items()}

@@ -114,7 +114,8 @@ class ReviewRecord:
 
 @dataclass(frozen=True, slots=True)
 class RegisterRecord:
-    """One sent response, as ``exports.rows.RegisterRow`` wants it."""
+    """One sent response, as ``exports.rows.RegisterRow`` wants it: a name and an id in full,
+    a pseudonym only anonymised (the only register that shows it; an HMAC a row)."""
 
     number: int
     version: int
@@ -386,7 +387,7 @@ def _record(
         sent_at=row.submitted_at,
         respondent_id=None if anonymous else row.respondent_id,
         respondent_name=None if anonymous else _name(row.first_name, row.last_name),
-        pseudonym=pseudonym_code(row.respondent_id, reading.pseudonym_key),
+        pseudonym=pseudonym_code(row.respondent_id, reading.pseudonym_key) if anonymous else None,
         answers=answers,
         extra=extra,
         school=_school(row),

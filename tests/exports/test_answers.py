@@ -6,8 +6,17 @@ import random
 
 import pytest
 
-from exports.answers import as_date, as_number, as_phone, files_value, option_flag, school_part
+from exports.answers import (
+    Choices,
+    as_date,
+    as_number,
+    as_phone,
+    files_value,
+    option_flag,
+    school_part,
+)
 from exports.cells import Link
+from forms.questions import SingleChoiceQuestion
 from forms.values import pretty_phone
 
 
@@ -47,3 +56,31 @@ def test_files_from_different_folders_are_listed_with_their_paths() -> None:
     scattered = [{"name": "a", "path": "a.pdf"}, {"name": "b", "path": "b.pdf"}]
     assert files_value(scattered) == "a (a.pdf); b (b.pdf)"
     assert files_value("(удалено)") == "(удалено)"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("math", "Математика"),
+        ("gone", "gone"),  # an option an older version had
+        ("_other", ""),
+        (["math", "russian"], "Математика, Русский язык"),
+        ({"selected": ["_other"], "other": "Химия"}, "Другое: Химия"),
+        ({"other": "Химия"}, "Другое: Химия"),
+        (7, "7"),
+    ],
+)
+def test_choice_labels_of_every_shape(value: object, expected: str) -> None:
+    question = SingleChoiceQuestion.model_validate(
+        {
+            "type": "single_choice",
+            "id": "subject",
+            "label": "Предмет",
+            "options": [
+                {"value": "russian", "label": "Русский язык"},
+                {"value": "math", "label": "Математика"},
+            ],
+            "other": True,
+        }
+    )
+    assert Choices(question, lambda text: f"Другое: {text}")(value) == expected
