@@ -16,9 +16,9 @@ temporary file. The text is the same, byte for byte (tests/exports/test_rowxml.p
 
 Whatever else a row holds returns None, and the row goes through xlsxwriter's calls as before:
 a link (it needs the sheet's hyperlink records), a float that is not finite, a text longer than
-16,383 characters (xlsxwriter then counts it in UTF-16 units, and may cut it), a text that
-looks like ``<r>…</r>`` (xlsxwriter writes it unescaped, as a rich string), a subclass of str
-or int, any other type.
+16,383 characters (xlsxwriter then counts it in UTF-16 units, and may cut it), a subclass of
+str or int, any other type. (A text that looks like ``<r>…</r>`` is escaped like any other
+here and by ``StreamedWorksheet`` too: xlsxwriter would write it unescaped, as a rich string.)
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ def _dated(number: float, attribute: str | None) -> str | None:
 
 def inline_string(text: str) -> str | None:
     """``<is><t>…</t></is>`` of an inline string as xlsxwriter writes it; None when
-    xlsxwriter must write it (too long to be sure of its length, or a rich string)."""
+    xlsxwriter must write it (too long to be sure of its length)."""
     if len(text) > LONG_TEXT:
         return None
     if NEEDS_ESCAPE.search(text):
@@ -175,11 +175,9 @@ def inline_string(text: str) -> str | None:
     return _inline(text)
 
 
-def _inline(text: str) -> str | None:
+def _inline(text: str) -> str:
     """A text whose control characters are escaped: ``&<>`` escaped, white space at either
     end kept (``xml:space``, decided before ``&<>`` are escaped, as xlsxwriter does)."""
-    if text.startswith("<r>") and text.endswith("</r>"):
-        return None
     preserve = text[:1].isspace() or text[-1:].isspace()
     if "&" in text or "<" in text or ">" in text:
         text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.url import Url
-from xlsxwriter.utility import xl_range
+from xlsxwriter.utility import _preserve_whitespace, xl_range
 from xlsxwriter.worksheet import Worksheet, convert_column_args
 
 from exports.cells import (
@@ -303,6 +303,14 @@ class StreamedWorksheet(Worksheet):  # type: ignore[misc]
 
     dim_rowmin: int | None
     dim_rowmax: int | None
+
+    def _xml_rich_inline_string(self, string: str, attributes: Any = ()) -> None:
+        """xlsxwriter writes a text that starts with ``<r>`` and ends with ``</r>`` into the
+        file as it is, taking it for a rich string made by ``write_rich_string``; a person's
+        answer shaped so («<r>a & b</r>») made the whole register unreadable. These sheets
+        have no rich strings: every text is escaped as text."""
+        self._xml_inline_string(string, _preserve_whitespace(string), list(attributes))
+
     dim_colmin: int | None
     dim_colmax: int | None
     column_formats = False
