@@ -303,6 +303,10 @@ class StreamedWorksheet(Worksheet):  # type: ignore[misc]
 
     dim_rowmin: int | None
     dim_rowmax: int | None
+    dim_colmin: int | None
+    dim_colmax: int | None
+    column_formats = False
+    """Whether a column has a format (a cell without one would take it): none of ours does."""
 
     def _xml_rich_inline_string(self, string: str, attributes: Any = ()) -> None:
         """xlsxwriter writes a text that starts with ``<r>`` and ends with ``</r>`` into the
@@ -310,11 +314,6 @@ class StreamedWorksheet(Worksheet):  # type: ignore[misc]
         answer shaped so («<r>a & b</r>») made the whole register unreadable. These sheets
         have no rich strings: every text is escaped as text."""
         self._xml_inline_string(string, _preserve_whitespace(string), list(attributes))
-
-    dim_colmin: int | None
-    dim_colmax: int | None
-    column_formats = False
-    """Whether a column has a format (a cell without one would take it): none of ours does."""
 
     @convert_column_args  # type: ignore[untyped-decorator]
     def set_column_pixels(
