@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiogram import Dispatcher
@@ -26,6 +27,7 @@ from tests.mocked_bot import TOKEN, MockedBot
 t = translator()
 CONSULTANT, COORDINATOR, PARENT, OTHER_PARENT = 701, 702, 1001, 1002
 TITLE = "Запись на консультацию для родителей"
+ZONE = "Europe/Moscow"
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def settings(tmp_path: Path) -> Settings:
         bot_token=TOKEN,
         admin_ids=frozenset({9001}),
         throttle_burst=MACHINE_SPEED,
-        timezone="Europe/Moscow",
+        timezone=ZONE,
     )
 
 
@@ -88,9 +90,12 @@ async def bookings(database: Database) -> list[int | None]:
         return list((await uow.connection.execute(select(Slot.submission_id))).scalars())
 
 
-def future(days: int = 3, hour: int = 15) -> str:
-    moment = datetime.now(UTC) + timedelta(days=days)
-    return f"{moment:%d.%m.%Y} {hour}:00"
+def future(days: int = 3, hour: int | None = 15) -> str:
+    """A time ``days`` ahead as the bot reads it (in its zone), at ``hour`` o'clock (None:
+    this hour). The date was once taken in UTC: from 21:00 UTC tomorrow's 00:00 in Moscow
+    had passed, and the test of the reminder failed every evening."""
+    moment = datetime.now(ZoneInfo(ZONE)) + timedelta(days=days)
+    return f"{moment:%d.%m.%Y} {moment.hour if hour is None else hour}:00"
 
 
 async def test_a_parent_books_a_free_time_and_the_consultant_records_the_outcome(
@@ -217,7 +222,7 @@ async def test_the_parent_is_reminded_once_the_day_before(
     dispatcher: Dispatcher, bot: MockedBot, sqlite_db: Database
 ) -> None:
     consultant, parent = person(dispatcher, bot, CONSULTANT), person(dispatcher, bot, PARENT)
-    await add_slots(consultant, future(1, 0 if datetime.now(UTC).hour > 12 else 23))
+    await add_slots(consultant, future(1, hour=None))  # 23 to 24 hours ahead
     await request(parent)
     await parent.press(parent.last().buttons[0])
     consultations = dispatcher["services"].consultations
